@@ -1,0 +1,165 @@
+/**
+ * The one configuration table. Each option: environment variable, description,
+ * default, parser. The environment is read once, at boot; a bad value stops the
+ * boot with the option's name and the reason. docs/OPERATIONS.md is checked
+ * against this table by a test.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface Option<T> {
+  env: string;
+  description: string;
+  /** Shown in docs; `undefined` means "unset". */
+  default: string | undefined;
+  parse: (raw: string) => T;
+}
+
+function int(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`expected a number from ${min} to ${max}, got ${n}`);
+    return n;
+  };
+}
+const str = (raw: string): string => raw;
+function url(protocols: string[]) {
+  return (raw: string): string => {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new Error(`expected a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(u.protocol)) {
+      throw new Error(`expected a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
+    }
+    return raw;
+  };
+}
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw)) {
+      throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+const bool = (raw: string): boolean => {
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+};
+
+export const OPTIONS = {
+  port: { env: 'PORT', description: 'TCP port for HTTP, sockets and the web app.', default: '3000', parse: int(0, 65535) },
+  host: { env: 'HOST', description: 'Address to bind.', default: '0.0.0.0', parse: str },
+  dataDir: {
+    env: 'DATA_DIR',
+    description: 'Folder for embedded data (PGlite database, later blobs and mail).',
+    default: './data',
+    parse: (raw: string) => path.resolve(raw),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL URL. Unset: embedded PGlite under DATA_DIR.',
+    default: undefined,
+    parse: url(['postgres:', 'postgresql:']),
+  },
+  databasePoolSize: { env: 'DATABASE_POOL_SIZE', description: 'PostgreSQL pool size per node.', default: '10', parse: int(1, 200) },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    description: 'Base URL people use to reach Tandem; join links start with it. Unset: derived from the request.',
+    default: undefined,
+    parse: url(['http:', 'https:']),
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    description: 'pino log level.',
+    default: 'info',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  },
+  protocolTrace: {
+    env: 'PROTOCOL_TRACE',
+    description: 'Log every socket message at debug level.',
+    default: 'false',
+    parse: bool,
+  },
+  maxUpdateBytes: {
+    env: 'MAX_UPDATE_BYTES',
+    description: 'Largest accepted socket message (document or awareness update), in bytes.',
+    default: String(1024 * 1024),
+    parse: int(1024, 64 * 1024 * 1024),
+  },
+  abuseLimit: {
+    env: 'ABUSE_LIMIT',
+    description: 'Invalid messages from one connection within a minute before it is disconnected.',
+    default: '20',
+    parse: int(1, 100000),
+  },
+  batchDelayMs: {
+    env: 'BATCH_DELAY_MS',
+    description: 'How long a room collects updates before committing them as one transaction.',
+    default: '2',
+    parse: int(0, 1000),
+  },
+  batchMaxUpdates: { env: 'BATCH_MAX_UPDATES', description: 'Commit at once when a room has this many pending updates.', default: '500', parse: int(1, 100000) },
+  snapshotEvery: {
+    env: 'SNAPSHOT_EVERY',
+    description: 'Write a snapshot after this many updates to a room (speeds up loading).',
+    default: '1000',
+    parse: int(10, 10_000_000),
+  },
+  roomIdleMs: {
+    env: 'ROOM_IDLE_MS',
+    description: 'A room with nobody connected is unloaded from memory after this long.',
+    default: '10000',
+    parse: int(0, 30_000),
+  },
+  roomCreateLimit: {
+    env: 'ROOM_CREATE_LIMIT',
+    description: 'Rooms one client (IP) may create per minute.',
+    default: '30',
+    parse: int(1, 100000),
+  },
+  webDir: {
+    env: 'WEB_DIR',
+    description: 'Folder of the built web app to serve. Unset: apps/web/dist of this checkout.',
+    default: undefined,
+    parse: (raw: string) => path.resolve(raw),
+  },
+} satisfies Record<string, Option<unknown>>;
+
+type Options = typeof OPTIONS;
+export type Config = Readonly<{
+  [K in keyof Options]: Options[K]['default'] extends string
+    ? ReturnType<Options[K]['parse']>
+    : ReturnType<Options[K]['parse']> | undefined;
+}>;
+
+/**
+ * Reads every option from `env` (process.env by default), applies defaults,
+ * and returns a frozen config. Throws ConfigError naming each bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, opt] of Object.entries(OPTIONS) as [string, Option<unknown>][]) {
+    const raw = env[opt.env] === '' ? undefined : (env[opt.env] ?? opt.default);
+    if (raw === undefined) {
+      out[key] = undefined;
+      continue;
+    }
+    try {
+      out[key] = opt.parse(raw);
+    } catch (err) {
+      problems.push(`${opt.env}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ ...out, ...overrides }) as Config;
+}

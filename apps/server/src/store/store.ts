@@ -1,0 +1,92 @@
+/**
+ * The persistence seam. One implementation on Kysely serves both shapes:
+ * PGlite (embedded, under DATA_DIR) and PostgreSQL (DATABASE_URL), with the
+ * same SQL and the same migrations. Every implementation must pass
+ * `store.contract.ts`.
+ */
+import type { LanguageId } from '@tandem/protocol';
+
+export interface StoredRoom {
+  id: string;
+  title: string;
+  language: LanguageId;
+  createdAt: Date;
+}
+
+/** One Yjs update (V2 encoding) as received from a client. */
+export interface UpdateRecord {
+  roomId: string;
+  /** Who made it: a session id today, an account id once accounts exist. */
+  author: string;
+  update: Uint8Array;
+  at: Date;
+}
+
+export interface StoredUpdate extends UpdateRecord {
+  /** Position in the log; increases with every append, per room in commit order. */
+  seq: number;
+}
+
+/** What loading a document needs: the latest snapshot and every update after it. */
+export interface LoadedDoc {
+  /** Merged state (V2) covering every update with seq <= snapshotSeq, or null. */
+  snapshot: Uint8Array | null;
+  snapshotSeq: number;
+  /** Updates with seq > snapshotSeq, in seq order. */
+  updates: Uint8Array[];
+  /** The highest seq of this room's log (0 when empty). */
+  lastSeq: number;
+}
+
+/** An entry of a room's timeline: every command, run and signal (replay reads these). */
+export interface TimelineEntry {
+  roomId: string;
+  type: string;
+  /** Session or account that caused it; null for the system. */
+  actor: string | null;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+export interface StoredTimelineEntry extends TimelineEntry {
+  id: number;
+}
+
+export interface RoomPatch {
+  title?: string;
+  language?: LanguageId;
+}
+
+export interface Store {
+  /** Creates the room and its `room.created` timeline entry in one transaction. */
+  createRoom(room: { id: string; title: string; language: LanguageId }, actor: string | null): Promise<StoredRoom>;
+  getRoom(id: string): Promise<StoredRoom | null>;
+  /**
+   * Applies the patch and appends `entry` to the timeline in one transaction.
+   * Returns null (and writes nothing) when the room does not exist.
+   */
+  updateRoom(id: string, patch: RoomPatch, entry: Omit<TimelineEntry, 'roomId'>): Promise<StoredRoom | null>;
+
+  /**
+   * Appends updates (possibly of several rooms) in ONE transaction, in array order.
+   * Resolves only after the commit; on failure nothing of the batch is stored.
+   */
+  appendUpdates(records: readonly UpdateRecord[]): Promise<void>;
+  /** Snapshot plus the updates after it. Never writes. */
+  loadDoc(roomId: string): Promise<LoadedDoc>;
+  /**
+   * Stores `state` as the snapshot covering seq <= `upToSeq`, only if that is newer
+   * than the stored snapshot (a late compaction never replaces a newer one).
+   * The log itself is never pruned: replay reads it.
+   */
+  writeSnapshot(roomId: string, upToSeq: number, state: Uint8Array): Promise<void>;
+  /** The log in seq order, for replay and compaction: seq > afterSeq, at most `limit` rows. */
+  readUpdates(roomId: string, afterSeq: number, limit: number): Promise<StoredUpdate[]>;
+
+  appendTimeline(entries: readonly TimelineEntry[]): Promise<void>;
+  readTimeline(roomId: string, afterId: number, limit: number): Promise<StoredTimelineEntry[]>;
+
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Which workspace may import which: protocol imports nothing of ours; nothing imports apps/. */
+const layering = {
+  'packages/protocol': ['@tandem/client', '@tandem/server', '@tandem/web', '@tandem/sandbox'],
+  'packages/client': ['@tandem/server', '@tandem/web', '@tandem/sandbox'],
+  'apps/web': ['@tandem/server', '@tandem/sandbox'],
+  'apps/server': ['@tandem/web', '@tandem/client', '@tandem/sandbox'],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  ...Object.entries(layering).map(([dir, banned]) => ({
+    files: [`${dir}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...banned.map((name) => ({ group: [name, `${name}/*`], message: `${dir} must not import ${name}` })),
+            { group: ['**/apps/**'], message: 'nothing imports from apps/' },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // Command-line programs (benchmarks, scripts) print their reports.
+    files: ['bench/**/*.ts', 'scripts/**/*.{ts,js,mjs}'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,45 @@
+/**
+ * One catalogue of every error a client can see, over REST (`status`) and over
+ * the socket (a `protocol:error` event or an ack carrying `{ ok: false, code }`).
+ * Codes are stable: clients and tests match on them, never on messages.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_UPDATE: { status: 400, message: 'The document update could not be decoded.' },
+  MALFORMED_MESSAGE: { status: 400, message: 'The message does not match its schema.' },
+  UNKNOWN_EVENT: { status: 400, message: 'The event is not part of the protocol.' },
+  PROTOCOL_MISMATCH: {
+    status: 400,
+    message: 'This client speaks another protocol version. Reload the page to update it.',
+  },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
+  ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Wait and try again.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server. It has been logged.' },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'Saving is temporarily unavailable. Your edits are kept and will be sent again.',
+  },
+  ROOM_UNAVAILABLE: {
+    status: 503,
+    message: 'The room could not be loaded right now. Try again in a moment.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The body of every REST error and the payload of every socket error. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** For validation errors: the path of the offending field, e.g. `title`. */
+  field?: string;
+  /** The socket event that caused the error, when it came from one. */
+  event?: string;
+}
+
+export function errorBody(code: ErrorCode, message?: string, extra?: Partial<ErrorBody>): ErrorBody {
+  return { code, message: message ?? ERRORS[code].message, ...extra };
+}

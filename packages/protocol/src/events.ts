@@ -1,0 +1,54 @@
+import type { CloseCode } from './close-codes.js';
+import type { ErrorBody } from './errors.js';
+import type { Room, RoomCommand, Welcome } from './schemas.js';
+
+/** Every acknowledgement is either a success with its data or an error body. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & ErrorBody);
+
+export interface SyncReply {
+  /** Yjs update (V2 encoding) holding everything the client's state vector lacks. */
+  update: Uint8Array;
+  /** The server replica's state vector, so the client can send what the server lacks. */
+  sv: Uint8Array;
+}
+
+/** Events the client sends. Every payload is validated by the server. */
+export interface ClientToServerEvents {
+  /** Sync step 1: the client's state vector; the reply is sync step 2 plus the server's vector. */
+  'sync:step1': (sv: Uint8Array, ack: (reply: Ack<SyncReply>) => void) => void;
+  /** A Yjs update (V2). Acknowledged only once durably committed. */
+  'doc:update': (update: Uint8Array, ack: (reply: Ack) => void) => void;
+  /** A y-protocols awareness update (cursor, selection, name, colour). */
+  'awareness:update': (update: Uint8Array) => void;
+  /** A server-authoritative room setting change. */
+  'room:command': (command: RoomCommand, ack: (reply: Ack<{ room: Room }>) => void) => void;
+}
+
+/** Events the server sends. */
+export interface ServerToClientEvents {
+  /** First message after a successful handshake. */
+  'session:welcome': (welcome: Welcome) => void;
+  /** A Yjs update (V2) made by someone else in the room. */
+  'doc:update': (update: Uint8Array) => void;
+  /** Awareness states of others (y-protocols encoding). */
+  'awareness:update': (update: Uint8Array) => void;
+  /** The room's settings after a command changed them. */
+  'room:state': (room: Room) => void;
+  /** A message the client sent was refused; the connection stays open. */
+  'protocol:error': (error: ErrorBody) => void;
+  /** The server is about to close the session, and why. */
+  'session:closed': (info: { code: CloseCode; reason: string }) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export type ServerEventName = keyof ServerToClientEvents;
+
+export const CLIENT_EVENTS = [
+  'sync:step1',
+  'doc:update',
+  'awareness:update',
+  'room:command',
+] as const satisfies readonly ClientEventName[];
+
+/** Socket.IO path, shared so proxies and clients agree. */
+export const SOCKET_PATH = '/socket.io';

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { LANGUAGE_IDS, DEFAULT_LANGUAGE } from './languages.js';
+
+/** Room ids are 128 random bits in base64url: the link itself is the key. */
+export const RoomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22}$/, 'a room id is 22 characters of A-Z, a-z, 0-9, - and _');
+
+export const LanguageSchema = z.enum(LANGUAGE_IDS);
+
+export const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'the title must not be empty')
+  .max(120, 'the title must be at most 120 characters');
+
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'the name must not be empty')
+  .max(60, 'the name must be at most 60 characters');
+
+export const ColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb');
+
+export const CreateRoomBodySchema = z.object({
+  title: TitleSchema,
+  language: LanguageSchema.default(DEFAULT_LANGUAGE),
+});
+export type CreateRoomBody = z.input<typeof CreateRoomBodySchema>;
+
+export const RoomSchema = z.object({
+  id: RoomIdSchema,
+  title: z.string(),
+  language: LanguageSchema,
+  createdAt: z.string(),
+  joinUrl: z.string(),
+});
+export type Room = z.infer<typeof RoomSchema>;
+
+/** Sent by the client in `socket.handshake.auth`. */
+export const HandshakeSchema = z.object({
+  v: z.number().int(),
+  roomId: RoomIdSchema,
+  name: DisplayNameSchema,
+  color: ColorSchema.optional(),
+});
+export type Handshake = z.input<typeof HandshakeSchema>;
+
+/** Server-authoritative changes to room settings. Never document content. */
+export const RoomCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('set-language'), language: LanguageSchema }),
+  z.object({ type: z.literal('set-title'), title: TitleSchema }),
+]);
+export type RoomCommand = z.infer<typeof RoomCommandSchema>;
+
+/** Binary payloads arrive as Buffer on Node and must be copied to Uint8Array on browsers. */
+export const BinarySchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
+  message: 'expected a binary payload',
+});
+
+export const WelcomeSchema = z.object({
+  protocolVersion: z.number(),
+  room: RoomSchema,
+  self: z.object({ sessionId: z.string(), name: z.string(), color: z.string() }),
+});
+export type Welcome = z.infer<typeof WelcomeSchema>;

@@ -1,0 +1,22 @@
+import { HomePage } from '../features/home/HomePage';
+import { RoomPage } from '../features/room/RoomPage';
+import { NotFoundPage } from '../ui/NotFoundPage';
+import { matchRoute } from './routes';
+import { usePathname } from './navigation';
+
+export function App() {
+  const route = matchRoute(usePathname());
+  switch (route.name) {
+    case 'home':
+      return <HomePage />;
+    case 'room':
+      // Keyed so that moving between rooms starts from a clean slate.
+      return <RoomPage key={route.roomId} roomId={route.roomId} />;
+    case 'not-found':
+      return (
+        <NotFoundPage title="Page not found">
+          Nothing lives at <code>{route.path}</code>.
+        </NotFoundPage>
+      );
+  }
+}

@@ -1,0 +1,61 @@
+import { useEffect, useRef } from 'react';
+import { Compartment, EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { yCollab } from 'y-codemirror.next';
+import type { RoomConnection } from '@tandem/client';
+import type { LanguageId } from '@tandem/protocol';
+import { loadLanguage } from './languages';
+import { baseExtensions } from './setup';
+
+/**
+ * The shared code editor. The view is built once per document; a change of
+ * language only reconfigures its compartment, so the document, cursors and
+ * undo history survive it.
+ */
+export function CodeEditor({
+  text,
+  awareness,
+  language,
+}: {
+  text: RoomConnection['text'];
+  awareness: RoomConnection['awareness'];
+  language: LanguageId;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const languageSlot = useRef(new Compartment());
+
+  useEffect(() => {
+    if (!host.current) return;
+    const editor = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: text.toString(),
+        extensions: [baseExtensions(), languageSlot.current.of([]), yCollab(text, awareness)],
+      }),
+    });
+    view.current = editor;
+    return () => {
+      view.current = null;
+      editor.destroy();
+    };
+  }, [text, awareness]);
+
+  useEffect(() => {
+    let current = true;
+    loadLanguage(language).then(
+      (support) => {
+        if (current && view.current) {
+          view.current.dispatch({ effects: languageSlot.current.reconfigure(support) });
+        }
+      },
+      // The text stays editable without highlighting; the next change retries.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [language, text]);
+
+  return <div className="editor" ref={host} />;
+}

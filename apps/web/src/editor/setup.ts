@@ -1,0 +1,72 @@
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  foldKeymap,
+  indentOnInput,
+  indentUnit,
+  syntaxHighlighting,
+} from '@codemirror/language';
+import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
+import { EditorState, type Extension } from '@codemirror/state';
+import {
+  crosshairCursor,
+  drawSelection,
+  dropCursor,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+  placeholder,
+  rectangularSelection,
+} from '@codemirror/view';
+import { yUndoManagerKeymap } from 'y-codemirror.next';
+import { editorTheme } from './theme';
+
+export const PLACEHOLDER = 'Start typing — everyone in the room sees it live';
+
+/**
+ * The editor's fixed extensions: CodeMirror's basic setup minus its local
+ * history (undo goes through y-codemirror.next's Y.UndoManager, which undoes
+ * only this user's edits) and minus autocompletion (an interview shows what
+ * the candidate writes, not what the editor suggests).
+ *
+ * Tab indents. Keyboard users leave the editor with Escape then Tab, as
+ * CodeMirror documents for `indentWithTab`.
+ */
+export function baseExtensions(): Extension {
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    highlightSpecialChars(),
+    foldGutter(),
+    drawSelection(),
+    dropCursor(),
+    EditorState.allowMultipleSelections.of(true),
+    indentOnInput(),
+    indentUnit.of('    '),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    bracketMatching(),
+    closeBrackets(),
+    rectangularSelection(),
+    crosshairCursor(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    keymap.of([
+      ...closeBracketsKeymap,
+      ...defaultKeymap,
+      ...searchKeymap,
+      ...foldKeymap,
+      ...yUndoManagerKeymap,
+      indentWithTab,
+    ]),
+    placeholder(PLACEHOLDER),
+    EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
+    EditorView.lineWrapping,
+    editorTheme,
+  ];
+}

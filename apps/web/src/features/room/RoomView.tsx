@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import type { RoomConnection } from '@tandem/client';
+import type { ErrorBody, LanguageId, Room } from '@tandem/protocol';
+import { roomLink } from '../../app/routes';
+import type { Identity } from '../../connection/identity';
+import { useConnectionState } from '../../connection/useConnectionState';
+import { usePresence } from '../../connection/usePresence';
+import { useRoomConnection } from '../../connection/useRoomConnection';
+import { CodeEditor } from '../../editor/CodeEditor';
+import { ShareLink } from '../../ui/ShareLink';
+import { RoomClosed } from './RoomClosed';
+import { RoomHeader } from './RoomHeader';
+
+interface RoomViewProps {
+  initialRoom: Room;
+  identity: Identity;
+  justCreated: boolean;
+}
+
+/** Owns the connection for the time the user is in the room. */
+export function RoomView({ initialRoom, identity, justCreated }: RoomViewProps) {
+  const conn = useRoomConnection(initialRoom.id, identity);
+  if (!conn) return null;
+  return <RoomScreen conn={conn} initialRoom={initialRoom} justCreated={justCreated} />;
+}
+
+function RoomScreen({
+  conn,
+  initialRoom,
+  justCreated,
+}: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection }) {
+  const { status, room: liveRoom, pendingCount, lastError } = useConnectionState(conn);
+  const people = usePresence(conn.awareness);
+  const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [shareOpen, setShareOpen] = useState(justCreated);
+  const [dismissedError, setDismissedError] = useState<ErrorBody | null>(null);
+
+  if (status === 'closed' && lastError) return <RoomClosed error={lastError} />;
+
+  // The server owns title and language; until its welcome, the REST lookup stands in.
+  const room = liveRoom ?? initialRoom;
+  const link = roomLink(room.id);
+
+  function changeLanguage(language: LanguageId) {
+    setRequestedLanguage(language);
+    setActionError(null);
+    conn.setLanguage(language).then(
+      () => setRequestedLanguage(null),
+      (error: unknown) => {
+        setRequestedLanguage(null);
+        setActionError(
+          `The language could not be changed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    );
+  }
+
+  return (
+    <div className="room">
+      <RoomHeader
+        title={room.title}
+        language={requestedLanguage ?? room.language}
+        onLanguageChange={changeLanguage}
+        languageBusy={requestedLanguage !== null}
+        status={status}
+        pendingCount={pendingCount}
+        people={people}
+        link={link}
+      />
+      {shareOpen && (
+        <section className="banner" aria-label="Invite people">
+          <p>Your room is ready. Anyone with this link can join and edit.</p>
+          <ShareLink link={link} withCopyButton={false} />
+          <button type="button" className="button button-quiet" onClick={() => setShareOpen(false)}>
+            Dismiss
+          </button>
+        </section>
+      )}
+      {actionError && <Notice message={actionError} onDismiss={() => setActionError(null)} />}
+      {lastError && lastError !== dismissedError && (
+        <Notice message={lastError.message} onDismiss={() => setDismissedError(lastError)} />
+      )}
+      <main className="room-editor">
+        <CodeEditor text={conn.text} awareness={conn.awareness} language={room.language} />
+      </main>
+    </div>
+  );
+}
+
+function Notice({ message, onDismiss }: { message: string; onDismiss: () => void }) {
+  return (
+    <div className="alert alert-inline" role="alert">
+      <p>{message}</p>
+      <button type="button" className="button button-quiet" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </div>
+  );
+}

@@ -28,18 +28,25 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       'no-console': ['error', { allow: ['warn', 'error'] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
   ...Object.entries(layering).map(([dir, banned]) => ({
-    files: [`${dir}/**/*.{ts,tsx}`],
+    files: [`${dir}/src/**/*.{ts,tsx}`],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            ...banned.map((name) => ({ group: [name, `${name}/*`], message: `${dir} must not import ${name}` })),
+            ...banned.map((name) => ({
+              group: [name, `${name}/*`],
+              message: `${dir} must not import ${name}`,
+            })),
             { group: ['**/apps/**'], message: 'nothing imports from apps/' },
           ],
         },

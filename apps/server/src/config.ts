@@ -56,7 +56,12 @@ const bool = (raw: string): boolean => {
 };
 
 export const OPTIONS = {
-  port: { env: 'PORT', description: 'TCP port for HTTP, sockets and the web app.', default: '3000', parse: int(0, 65535) },
+  port: {
+    env: 'PORT',
+    description: 'TCP port for HTTP, sockets and the web app.',
+    default: '3000',
+    parse: int(0, 65535),
+  },
   host: { env: 'HOST', description: 'Address to bind.', default: '0.0.0.0', parse: str },
   dataDir: {
     env: 'DATA_DIR',
@@ -70,10 +75,16 @@ export const OPTIONS = {
     default: undefined,
     parse: url(['postgres:', 'postgresql:']),
   },
-  databasePoolSize: { env: 'DATABASE_POOL_SIZE', description: 'PostgreSQL pool size per node.', default: '10', parse: int(1, 200) },
+  databasePoolSize: {
+    env: 'DATABASE_POOL_SIZE',
+    description: 'PostgreSQL pool size per node.',
+    default: '10',
+    parse: int(1, 200),
+  },
   publicUrl: {
     env: 'PUBLIC_URL',
-    description: 'Base URL people use to reach Tandem; join links start with it. Unset: derived from the request.',
+    description:
+      'Base URL people use to reach Tandem; join links start with it. Unset: derived from the request.',
     default: undefined,
     parse: url(['http:', 'https:']),
   },
@@ -107,7 +118,12 @@ export const OPTIONS = {
     default: '2',
     parse: int(0, 1000),
   },
-  batchMaxUpdates: { env: 'BATCH_MAX_UPDATES', description: 'Commit at once when a room has this many pending updates.', default: '500', parse: int(1, 100000) },
+  batchMaxUpdates: {
+    env: 'BATCH_MAX_UPDATES',
+    description: 'Commit at once when a room has this many pending updates.',
+    default: '500',
+    parse: int(1, 100000),
+  },
   snapshotEvery: {
     env: 'SNAPSHOT_EVERY',
     description: 'Write a snapshot after this many updates to a room (speeds up loading).',
@@ -145,7 +161,10 @@ export type Config = Readonly<{
  * Reads every option from `env` (process.env by default), applies defaults,
  * and returns a frozen config. Throws ConfigError naming each bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, opt] of Object.entries(OPTIONS) as [string, Option<unknown>][]) {
@@ -160,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${opt.env}: ${(err as Error).message}`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze({ ...out, ...overrides }) as Config;
 }

@@ -40,6 +40,10 @@ export interface ErrorBody {
   event?: string;
 }
 
-export function errorBody(code: ErrorCode, message?: string, extra?: Partial<ErrorBody>): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  message?: string,
+  extra?: Partial<ErrorBody>,
+): ErrorBody {
   return { code, message: message ?? ERRORS[code].message, ...extra };
 }

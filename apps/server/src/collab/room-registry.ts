@@ -1,0 +1,132 @@
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { UpdateBatcher } from './batcher.js';
+import * as Y from 'yjs';
+import { RoomSession } from './room-session.js';
+
+export interface RegistryOptions {
+  store: Store;
+  logger: Logger;
+  /** A room with no connection is unloaded after this long. */
+  idleMs: number;
+  /** Write a snapshot after this many committed updates. */
+  snapshotEvery: number;
+}
+
+/**
+ * Loads rooms on first use, shares one RoomSession per room, unloads rooms
+ * nobody uses, and compacts logs into snapshots off the hot path. Concurrent
+ * acquisitions of one room share one load; a failed load is not cached and
+ * writes nothing.
+ */
+export class RoomRegistry {
+  private readonly sessions = new Map<string, Promise<RoomSession>>();
+  private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly compacting = new Set<string>();
+  private batcher!: UpdateBatcher;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /** The batcher reports commits back to the registry, so the two are wired after construction. */
+  attachBatcher(batcher: UpdateBatcher): void {
+    this.batcher = batcher;
+  }
+
+  get loadedCount(): number {
+    return this.sessions.size;
+  }
+
+  isLoaded(roomId: string): boolean {
+    return this.sessions.has(roomId);
+  }
+
+  acquire(roomId: string): Promise<RoomSession> {
+    this.cancelIdle(roomId);
+    let loading = this.sessions.get(roomId);
+    if (!loading) {
+      loading = RoomSession.load(this.options.store, roomId, this.batcher.uncommitted(roomId));
+      this.sessions.set(roomId, loading);
+      loading.catch((err: unknown) => {
+        this.sessions.delete(roomId);
+        this.options.logger.error({ err, roomId }, 'room load failed');
+      });
+    }
+    return loading;
+  }
+
+  /** Call when a connection leaves; schedules the unload of an empty room. */
+  release(session: RoomSession): void {
+    if (session.connectionCount > 0) return;
+    this.cancelIdle(session.roomId);
+    this.idleTimers.set(
+      session.roomId,
+      setTimeout(() => void this.unload(session), this.options.idleMs),
+    );
+  }
+
+  /** Counts committed updates and compacts rooms that have gathered enough. */
+  committed(countsByRoom: Map<string, number>): void {
+    for (const [roomId, count] of countsByRoom) {
+      void this.sessions.get(roomId)?.then((session) => {
+        session.sinceSnapshot += count;
+        if (session.sinceSnapshot >= this.options.snapshotEvery) void this.compact(session);
+      });
+    }
+  }
+
+  private async unload(session: RoomSession): Promise<void> {
+    this.idleTimers.delete(session.roomId);
+    if (session.connectionCount > 0) return;
+    this.sessions.delete(session.roomId);
+    session.destroy();
+    await this.batcher.flush();
+    if (session.sinceSnapshot > 0) await this.compact(session);
+    this.options.logger.debug({ roomId: session.roomId }, 'room unloaded');
+  }
+
+  /** Merges the stored snapshot and later updates into a newer snapshot. Reads and writes the store only. */
+  async compact(session: RoomSession): Promise<void> {
+    const { roomId } = session;
+    if (this.compacting.has(roomId)) return;
+    this.compacting.add(roomId);
+    const counted = session.sinceSnapshot;
+    try {
+      const loaded = await this.options.store.loadDoc(roomId);
+      if (loaded.updates.length === 0) return;
+      // Through a document rather than mergeUpdatesV2: the encoded state drops
+      // deleted content, so snapshots stay small and load fast.
+      const doc = new Y.Doc();
+      doc.transact(() => {
+        if (loaded.snapshot) Y.applyUpdateV2(doc, loaded.snapshot);
+        for (const u of loaded.updates) Y.applyUpdateV2(doc, u);
+      });
+      const state = Y.encodeStateAsUpdateV2(doc);
+      doc.destroy();
+      await this.options.store.writeSnapshot(roomId, loaded.lastSeq, state);
+      session.sinceSnapshot = Math.max(0, session.sinceSnapshot - counted);
+    } catch (err) {
+      this.options.logger.warn(
+        { err, roomId },
+        'snapshot failed; the log is intact and loading stays correct',
+      );
+    } finally {
+      this.compacting.delete(roomId);
+    }
+  }
+
+  /** Flushes pending updates and unloads every room (shutdown). */
+  async closeAll(): Promise<void> {
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    await this.batcher.flush();
+    const sessions = await Promise.allSettled([...this.sessions.values()]);
+    this.sessions.clear();
+    for (const s of sessions) if (s.status === 'fulfilled') s.value.destroy();
+  }
+
+  private cancelIdle(roomId: string): void {
+    const t = this.idleTimers.get(roomId);
+    if (t) clearTimeout(t);
+    this.idleTimers.delete(roomId);
+  }
+}

@@ -1,0 +1,261 @@
+import type { Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Server, type Socket } from 'socket.io';
+import {
+  CLOSE_CODES,
+  HandshakeSchema,
+  PROTOCOL_VERSION,
+  RoomCommandSchema,
+  SOCKET_PATH,
+  errorBody,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type ServerToClientEvents,
+} from '@tandem/protocol';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import type { Config } from '../config.js';
+import { AppError, toErrorBody } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { applyRoomCommand } from '../rooms/room-commands.js';
+import { toRoom } from '../rooms/room-view.js';
+import type { Store, StoredRoom } from '../store/store.js';
+import type { UpdateBatcher } from './batcher.js';
+import { AbuseMeter } from './abuse-meter.js';
+import type { RoomRegistry } from './room-registry.js';
+import type { RoomSession } from './room-session.js';
+
+interface SocketData {
+  roomId: string;
+  sessionId: string;
+  name: string;
+  color: string;
+  session: RoomSession;
+  baseUrl: string;
+  room: StoredRoom;
+}
+
+type IoServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type IoSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type AckFn = (reply: unknown) => void;
+
+const PALETTE = [
+  '#d1495b',
+  '#00798c',
+  '#edae49',
+  '#66a182',
+  '#8d5a97',
+  '#2e4057',
+  '#e07a5f',
+  '#3d405b',
+];
+
+export interface SocketServerDeps {
+  config: Config;
+  store: Store;
+  registry: RoomRegistry;
+  batcher: UpdateBatcher;
+  logger: Logger;
+}
+
+function handshakeError(body: ErrorBody): Error {
+  return Object.assign(new Error(body.message), { data: body });
+}
+
+function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new AppError('MALFORMED_MESSAGE', `${what} must be binary`);
+  if (value.byteLength > maxBytes) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `${what} is ${value.byteLength} bytes; the limit is ${maxBytes}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The socket edge: checks each handshake, joins the room, and handles every
+ * client event in one exhaustive switch. Payloads are validated here; the room
+ * logic behind it trusts its inputs.
+ */
+export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
+  const { config, store, registry, batcher, logger } = deps;
+  const io: IoServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    // Frames up to 4x the update limit reach our checks (and get a clear error);
+    // anything larger is cut off by the transport before it is buffered.
+    maxHttpBufferSize: config.maxUpdateBytes * 4,
+    serveClient: false,
+    cors: { origin: false },
+  });
+
+  io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    if (auth.v !== PROTOCOL_VERSION) {
+      return next(
+        handshakeError(
+          errorBody(
+            'PROTOCOL_MISMATCH',
+            `This client speaks protocol ${String(auth.v)}; the server speaks ${PROTOCOL_VERSION}. Reload the page.`,
+          ),
+        ),
+      );
+    }
+    const parsed = HandshakeSchema.safeParse(auth);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return next(
+        handshakeError(
+          errorBody('VALIDATION_FAILED', issue?.message, { field: issue?.path.join('.') }),
+        ),
+      );
+    }
+    const { roomId, name, color } = parsed.data;
+    try {
+      const room = await store.getRoom(roomId);
+      if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
+      const sessionId = randomBytes(9).toString('base64url');
+      const host = socket.handshake.headers.host ?? 'localhost';
+      socket.data = {
+        roomId,
+        sessionId,
+        name,
+        color: color ?? PALETTE[Math.abs(hash(sessionId)) % PALETTE.length]!,
+        session: await registry.acquire(roomId),
+        baseUrl: config.publicUrl ?? `${socket.handshake.secure ? 'https' : 'http'}://${host}`,
+        room,
+      };
+      next();
+    } catch (err) {
+      logger.error({ err, roomId }, 'handshake failed');
+      next(handshakeError(errorBody('ROOM_UNAVAILABLE')));
+    }
+  });
+
+  io.on('connection', (socket) => onConnection(socket));
+
+  function onConnection(socket: IoSocket): void {
+    const { roomId, session, sessionId } = socket.data;
+    const log = logger.child({ roomId, sessionId });
+    const abuse = new AbuseMeter(config.abuseLimit, 60_000);
+    session.addConnection(socket.id);
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
+      if (config.protocolTrace) log.debug({ event, args: args.length }, 'socket message');
+      handle(event, args, ack).catch((err: unknown) => refuse(event, err, ack));
+    });
+
+    socket.on('disconnect', () => {
+      const removed = session.removeConnection(socket.id);
+      if (removed.length > 0) {
+        io.to(roomId).emit('awareness:update', encodeAwarenessUpdate(session.awareness, removed));
+      }
+      registry.release(session);
+    });
+
+    void socket.join(roomId);
+    socket.emit('session:welcome', {
+      protocolVersion: PROTOCOL_VERSION,
+      room: toRoom(socket.data.room, socket.data.baseUrl),
+      self: { sessionId, name: socket.data.name, color: socket.data.color },
+    });
+    const present = session.awarenessClients();
+    if (present.length > 0)
+      socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));
+
+    async function handle(event: string, args: unknown[], ack: AckFn | undefined): Promise<void> {
+      switch (event) {
+        case 'sync:step1': {
+          const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
+          requireAck(ack)({ ok: true, ...session.syncReply(sv) });
+          return;
+        }
+        case 'doc:update': {
+          const update = asBinary(args[0], config.maxUpdateBytes, 'the update');
+          const reply = requireAck(ack);
+          try {
+            session.applyUpdate(update, socket.id);
+          } catch (err) {
+            await session.reload(store, batcher.uncommitted(roomId));
+            throw err;
+          }
+          socket.to(roomId).emit('doc:update', update);
+          try {
+            await batcher.add({ roomId, author: sessionId, update, at: new Date() });
+          } catch (err) {
+            log.warn({ err }, 'commit failed; the client keeps the update and sends it again');
+            throw new AppError('STORE_UNAVAILABLE');
+          }
+          reply({ ok: true });
+          return;
+        }
+        case 'awareness:update': {
+          const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
+          session.applyAwareness(update, socket.id);
+          socket.to(roomId).emit('awareness:update', update);
+          return;
+        }
+        case 'room:command': {
+          const reply = requireAck(ack);
+          const parsed = RoomCommandSchema.safeParse(args[0]);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new AppError('VALIDATION_FAILED', issue?.message, issue?.path.join('.'));
+          }
+          const updated = toRoom(
+            await applyRoomCommand(store, roomId, parsed.data, sessionId),
+            socket.data.baseUrl,
+          );
+          socket.to(roomId).emit('room:state', updated);
+          reply({ ok: true, room: updated });
+          return;
+        }
+        default:
+          throw new AppError(
+            'UNKNOWN_EVENT',
+            `"${event.slice(0, 64)}" is not an event of this protocol`,
+          );
+      }
+    }
+
+    function refuse(event: string, err: unknown, ack: AckFn | undefined): void {
+      const body = { ...toErrorBody(err), event: event.slice(0, 64) };
+      if (body.code === 'INTERNAL') log.error({ err, event }, 'socket handler failed');
+      else log.info({ code: body.code, event }, 'socket message refused');
+      if (ack) ack({ ok: false, ...body });
+      else socket.emit('protocol:error', body);
+      if (body.code !== 'STORE_UNAVAILABLE' && body.code !== 'INTERNAL' && abuse.hit()) {
+        log.warn('too many invalid messages; disconnecting');
+        socket.emit('session:closed', {
+          code: CLOSE_CODES.ABUSE,
+          reason: 'Too many invalid messages.',
+        });
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  return io;
+}
+
+function requireAck(ack: AckFn | undefined): AckFn {
+  if (!ack) throw new AppError('MALFORMED_MESSAGE', 'this event needs an acknowledgement callback');
+  return ack;
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return h;
+}

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CreateRoomBodySchema, RoomIdSchema, RoomSchema, errorBody } from '@tandem/protocol';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { newRoomId, toRoom } from './room-view.js';
+
+const ErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+});
+
+function baseUrl(config: Config, request: { protocol: string; host: string }): string {
+  return config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+/** REST for rooms: create one, read one. */
+export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }> = async (
+  app,
+  { config, store },
+) => {
+  app.post(
+    '/api/rooms',
+    {
+      config: {
+        rateLimit: {
+          max: config.roomCreateLimit,
+          timeWindow: 60_000,
+          errorResponseBuilder: (_req, ctx) => ({
+            statusCode: 429,
+            ...errorBody(
+              'RATE_LIMITED',
+              `Too many rooms created. Try again in ${Math.ceil(ctx.ttl / 1000)} s.`,
+            ),
+          }),
+        },
+      },
+      schema: {
+        summary: 'Create a room',
+        tags: ['rooms'],
+        body: CreateRoomBodySchema,
+        response: { 201: RoomSchema, 400: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const stored = await store.createRoom({ id: newRoomId(), ...request.body }, null);
+      return reply.code(201).send(toRoom(stored, baseUrl(config, request)));
+    },
+  );
+
+  app.get(
+    '/api/rooms/:id',
+    {
+      schema: {
+        summary: 'Get a room',
+        tags: ['rooms'],
+        params: z.object({ id: RoomIdSchema }),
+        response: { 200: RoomSchema, 400: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const stored = await store.getRoom(request.params.id);
+      if (!stored) throw new AppError('ROOM_NOT_FOUND');
+      return toRoom(stored, baseUrl(config, request));
+    },
+  );
+};

@@ -1,0 +1,368 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import * as Y from 'yjs';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import {
+  CLOSE_CODES,
+  DOC_TEXT_KEY,
+  PROTOCOL_VERSION,
+  SOCKET_PATH,
+  TERMINAL_CLOSE_CODES,
+  errorBody,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type Room,
+  type RoomCommand,
+  type ServerToClientEvents,
+  type Welcome,
+} from '@tandem/protocol';
+import { Emitter } from './emitter.js';
+import { TandemError, isErrorBody } from './errors.js';
+import { PendingUpdates } from './pending.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
+
+export interface RoomConnectionOptions {
+  /** Server origin, e.g. `http://localhost:3000`. */
+  url: string;
+  roomId: string;
+  name: string;
+  color?: string;
+  /** Bring your own document (tests); a fresh one by default. */
+  doc?: Y.Doc;
+  /** Milliseconds between state-vector exchanges that repair anything missed; 0 disables. */
+  resyncIntervalMs?: number;
+  /** How long to wait for an acknowledgement before sending again. */
+  ackTimeoutMs?: number;
+  /** Passed to socket.io-client (transports, reconnection delays...). */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+}
+
+type Events = {
+  status: [ConnectionStatus];
+  room: [Room];
+  pending: [number];
+  synced: [];
+  error: [ErrorBody];
+};
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Binary frames arrive as ArrayBuffer in browsers and Buffer in Node. */
+function bytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TandemError(errorBody('MALFORMED_MESSAGE', 'expected a binary payload'));
+}
+
+/**
+ * One participant's live connection to a room: keeps `doc` in sync with the
+ * server and everyone else, shares presence through `awareness`, and never
+ * forgets a local edit until the server has acknowledged it as saved.
+ *
+ * @example
+ * const conn = new RoomConnection({ url, roomId, name: 'Ada' });
+ * await conn.whenSynced();
+ * conn.text.insert(0, 'print("hi")');
+ * await conn.whenSaved();
+ */
+export class RoomConnection extends Emitter<Events> {
+  readonly doc: Y.Doc;
+  readonly text: Y.Text;
+  readonly awareness: Awareness;
+  readonly socket: ClientSocket;
+
+  status: ConnectionStatus = 'connecting';
+  room: Room | null = null;
+  self: Welcome['self'] | null = null;
+  synced = false;
+  lastError: ErrorBody | null = null;
+
+  private readonly pending = new PendingUpdates();
+  private readonly ackTimeoutMs: number;
+  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelayMs = 250;
+  private destroyed = false;
+
+  constructor(private readonly options: RoomConnectionOptions) {
+    super();
+    this.doc = options.doc ?? new Y.Doc();
+    this.text = this.doc.getText(DOC_TEXT_KEY);
+    this.awareness = new Awareness(this.doc);
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+
+    this.socket = io(options.url, {
+      path: SOCKET_PATH,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 2_000,
+      ...options.socket,
+      auth: {
+        v: PROTOCOL_VERSION,
+        roomId: options.roomId,
+        name: options.name,
+        color: options.color,
+      },
+    });
+
+    this.doc.on('updateV2', this.onLocalUpdate);
+    this.awareness.on('update', this.onLocalAwareness);
+    this.bindSocket();
+
+    const every = options.resyncIntervalMs ?? 30_000;
+    if (every > 0) this.resyncTimer = setInterval(() => void this.resync(), every);
+  }
+
+  /** Number of local edits not yet acknowledged as saved. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once the first sync with the server has completed. */
+  whenSynced(): Promise<void> {
+    return this.when(() => this.synced, 'synced');
+  }
+
+  /** Resolves once every local edit so far is acknowledged as saved. */
+  whenSaved(): Promise<void> {
+    return this.when(() => this.synced && this.pending.size === 0, 'pending');
+  }
+
+  setLanguage(language: Room['language']): Promise<Room> {
+    return this.command({ type: 'set-language', language });
+  }
+
+  setTitle(title: string): Promise<Room> {
+    return this.command({ type: 'set-title', title });
+  }
+
+  /** Drops the connection; edits keep accumulating locally and are sent after `reconnect()`. */
+  disconnect(): void {
+    this.socket.disconnect();
+    this.onDisconnected();
+  }
+
+  reconnect(): void {
+    if (this.destroyed || this.status === 'closed') return;
+    this.socket.connect();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    this.destroyed = true;
+    clearInterval(this.resyncTimer);
+    clearTimeout(this.retryTimer);
+    this.doc.off('updateV2', this.onLocalUpdate);
+    this.awareness.off('update', this.onLocalAwareness);
+    this.awareness.destroy();
+    this.socket.disconnect();
+    this.setStatus('closed');
+    this.removeAllListeners();
+  }
+
+  private bindSocket(): void {
+    const s = this.socket;
+    s.on('session:welcome', (welcome) => {
+      this.self = welcome.self;
+      this.setRoom(welcome.room);
+      this.retryDelayMs = 250;
+      void this.sync();
+    });
+    s.on('doc:update', (update) => {
+      try {
+        Y.applyUpdateV2(this.doc, bytes(update), this);
+      } catch {
+        this.fail(
+          errorBody('MALFORMED_UPDATE', 'the server sent an update this client cannot read'),
+        );
+      }
+    });
+    s.on('awareness:update', (update) => {
+      try {
+        applyAwarenessUpdate(this.awareness, bytes(update), this);
+      } catch {
+        // A malformed presence message only costs a cursor; the document is unaffected.
+      }
+    });
+    s.on('room:state', (room) => this.setRoom(room));
+    s.on('protocol:error', (err) => this.fail(err));
+    s.on('session:closed', ({ code, reason }) => {
+      if (TERMINAL_CLOSE_CODES.includes(code)) {
+        this.lastError = {
+          code: code === CLOSE_CODES.ROOM_NOT_FOUND ? 'ROOM_NOT_FOUND' : 'FORBIDDEN',
+          message: reason,
+        };
+        this.emit('error', this.lastError);
+        this.setStatus('closed');
+      }
+    });
+    s.on('connect_error', (err) => {
+      const data = (err as Error & { data?: unknown }).data;
+      if (isErrorBody(data)) {
+        this.fail(data);
+        if (
+          data.code === 'PROTOCOL_MISMATCH' ||
+          data.code === 'ROOM_NOT_FOUND' ||
+          data.code === 'VALIDATION_FAILED'
+        ) {
+          s.disconnect();
+          this.setStatus('closed');
+          return;
+        }
+      }
+      this.setStatus(this.synced ? 'reconnecting' : 'connecting');
+    });
+    s.on('disconnect', (reason) => {
+      this.onDisconnected();
+      // The server ended the session without a terminal code (shutdown, restart):
+      // Socket.IO does not retry on its own in that case.
+      if (reason === 'io server disconnect' && this.status !== 'closed' && !this.destroyed) {
+        this.retryTimer = setTimeout(() => this.reconnect(), this.retryDelayMs);
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
+      }
+    });
+  }
+
+  private onDisconnected(): void {
+    this.synced = false;
+    this.pending.releaseAll();
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    removeAwarenessStates(this.awareness, others, this);
+    if (this.status !== 'closed') {
+      const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+      this.setStatus(online ? 'reconnecting' : 'offline');
+    }
+  }
+
+  /**
+   * Sync step 1 and 2 in both directions: receive what we lack, then send what
+   * the server lacks together with everything not yet acknowledged.
+   */
+  private async sync(): Promise<void> {
+    let reply: Ack<{ update: Uint8Array; sv: Uint8Array }>;
+    try {
+      reply = await this.socket
+        .timeout(this.ackTimeoutMs)
+        .emitWithAck('sync:step1', Y.encodeStateVector(this.doc));
+    } catch {
+      return; // Timed out: the resync tick or the next reconnect tries again.
+    }
+    if (!reply.ok) return this.fail(reply);
+    Y.applyUpdateV2(this.doc, bytes(reply.update), this);
+
+    const serverSv = Y.decodeStateVector(bytes(reply.sv));
+    const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    const serverLacks = [...ours].some(([client, clock]) => (serverSv.get(client) ?? 0) < clock);
+    if (serverLacks) this.pending.add(Y.encodeStateAsUpdateV2(this.doc, bytes(reply.sv)));
+    this.sendPending(true);
+
+    const wasSynced = this.synced;
+    this.synced = true;
+    this.setStatus('connected');
+    const local = this.awareness.getLocalState();
+    if (local !== null)
+      this.socket.emit(
+        'awareness:update',
+        encodeAwarenessUpdate(this.awareness, [this.doc.clientID]),
+      );
+    if (!wasSynced) this.emit('synced');
+    this.emit('pending', this.pending.size);
+  }
+
+  private async resync(): Promise<void> {
+    if (!this.synced || !this.socket.connected) return;
+    await this.sync();
+  }
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    this.pending.add(update);
+    this.emit('pending', this.pending.size);
+    if (this.synced) this.sendPending(false);
+  };
+
+  private sendPending(all: boolean): void {
+    if (!this.socket.connected) return;
+    const batch = all ? this.pending.takeAll() : this.pending.takeUnsent();
+    if (!batch) return;
+    this.socket.timeout(this.ackTimeoutMs).emit('doc:update', batch.update, (err, reply) => {
+      if (err || !reply.ok) {
+        this.pending.release(batch.ids);
+        if (reply && !reply.ok) this.fail(reply);
+        this.scheduleRetry();
+        return;
+      }
+      this.pending.acknowledge(batch.ids);
+      this.emit('pending', this.pending.size);
+    });
+  }
+
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.sendPending(false), this.retryDelayMs);
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
+  }
+
+  private readonly onLocalAwareness = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this || !this.synced) return;
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    this.socket.emit('awareness:update', encodeAwarenessUpdate(this.awareness, changed));
+  };
+
+  private async command(command: RoomCommand): Promise<Room> {
+    const reply = await this.socket.timeout(this.ackTimeoutMs).emitWithAck('room:command', command);
+    if (!reply.ok) throw new TandemError(reply);
+    this.setRoom(reply.room);
+    return reply.room;
+  }
+
+  private setRoom(room: Room): void {
+    this.room = room;
+    this.emit('room', room);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status || (this.status === 'closed' && status !== 'closed')) return;
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  private fail(err: ErrorBody): void {
+    this.lastError = err;
+    this.emit('error', err);
+  }
+
+  private when(done: () => boolean, event: 'synced' | 'pending'): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const offs: (() => void)[] = [];
+      const finish = (fn: () => void) => {
+        offs.forEach((off) => off());
+        fn();
+      };
+      offs.push(this.on(event, () => done() && finish(resolve)));
+      offs.push(this.on('synced', () => done() && finish(resolve)));
+      offs.push(
+        this.on('status', (s) => {
+          if (s === 'closed')
+            finish(() =>
+              reject(
+                new TandemError(this.lastError ?? errorBody('NOT_FOUND', 'connection closed')),
+              ),
+            );
+        }),
+      );
+    });
+  }
+}

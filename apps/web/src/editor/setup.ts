@@ -1,4 +1,3 @@
-import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import {
   bracketMatching,
@@ -32,8 +31,10 @@ export const PLACEHOLDER = 'Start typing — everyone in the room sees it live';
 /**
  * The editor's fixed extensions: CodeMirror's basic setup minus its local
  * history (undo goes through y-codemirror.next's Y.UndoManager, which undoes
- * only this user's edits) and minus autocompletion (an interview shows what
- * the candidate writes, not what the editor suggests).
+ * only this user's edits), minus autocompletion (an interview shows what the
+ * candidate writes, not what the editor suggests) and minus auto-closed
+ * brackets (with two people typing, inserted closers land in each other's
+ * code). Long lines scroll rather than wrap, so indentation stays readable.
  *
  * Tab indents. Keyboard users leave the editor with Escape then Tab, as
  * CodeMirror documents for `indentWithTab`.
@@ -51,13 +52,11 @@ export function baseExtensions(): Extension {
     indentUnit.of('    '),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     bracketMatching(),
-    closeBrackets(),
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
     highlightSelectionMatches(),
     keymap.of([
-      ...closeBracketsKeymap,
       ...defaultKeymap,
       ...searchKeymap,
       ...foldKeymap,
@@ -66,7 +65,6 @@ export function baseExtensions(): Extension {
     ]),
     placeholder(PLACEHOLDER),
     EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
-    EditorView.lineWrapping,
     editorTheme,
   ];
 }

@@ -59,17 +59,25 @@ export interface RoomPatch {
 
 export interface Store {
   /** Creates the room and its `room.created` timeline entry in one transaction. */
-  createRoom(room: { id: string; title: string; language: LanguageId }, actor: string | null): Promise<StoredRoom>;
+  createRoom(
+    room: { id: string; title: string; language: LanguageId },
+    actor: string | null,
+  ): Promise<StoredRoom>;
   getRoom(id: string): Promise<StoredRoom | null>;
   /**
    * Applies the patch and appends `entry` to the timeline in one transaction.
    * Returns null (and writes nothing) when the room does not exist.
    */
-  updateRoom(id: string, patch: RoomPatch, entry: Omit<TimelineEntry, 'roomId'>): Promise<StoredRoom | null>;
+  updateRoom(
+    id: string,
+    patch: RoomPatch,
+    entry: Omit<TimelineEntry, 'roomId'>,
+  ): Promise<StoredRoom | null>;
 
   /**
    * Appends updates (possibly of several rooms) in ONE transaction, in array order.
    * Resolves only after the commit; on failure nothing of the batch is stored.
+   * Rejects (UnknownRoomError in the SQL store) when a record names a missing room.
    */
   appendUpdates(records: readonly UpdateRecord[]): Promise<void>;
   /** Snapshot plus the updates after it. Never writes. */
@@ -78,11 +86,17 @@ export interface Store {
    * Stores `state` as the snapshot covering seq <= `upToSeq`, only if that is newer
    * than the stored snapshot (a late compaction never replaces a newer one).
    * The log itself is never pruned: replay reads it.
+   * Rejects with a RangeError when `upToSeq` is beyond the room's last seq: such a
+   * snapshot would hide the updates that later take those numbers.
    */
   writeSnapshot(roomId: string, upToSeq: number, state: Uint8Array): Promise<void>;
-  /** The log in seq order, for replay and compaction: seq > afterSeq, at most `limit` rows. */
+  /**
+   * The log in seq order, for replay and compaction: seq > afterSeq, at most `limit` rows.
+   * Bytes come back as plain Uint8Arrays whichever driver runs.
+   */
   readUpdates(roomId: string, afterSeq: number, limit: number): Promise<StoredUpdate[]>;
 
+  /** Appends in one transaction, in array order; rejects, storing nothing, if a room is missing. */
   appendTimeline(entries: readonly TimelineEntry[]): Promise<void>;
   readTimeline(roomId: string, afterId: number, limit: number): Promise<StoredTimelineEntry[]>;
 

@@ -1,0 +1,119 @@
+/**
+ * The database schema as Kysely types, and opening a Kysely instance on the
+ * driver the configuration selects: a `pg` pool when `databaseUrl` is set,
+ * embedded PGlite under `dataDir/pglite` otherwise. The tables themselves are
+ * created by `migrations.ts`; keep both in step.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { LanguageId } from '@tandem/protocol';
+import type { Config } from '../config.js';
+import { pgliteDialect } from './pglite-dialect.js';
+
+/**
+ * A `bigint`/`bigserial` column as the drivers return it: a string from `pg`,
+ * a number from PGlite. Convert with `toNumber` before it leaves the store.
+ */
+type Int8 = string | number;
+
+export interface RoomsTable {
+  id: string;
+  title: string;
+  language: LanguageId;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface DocUpdatesTable {
+  seq: ColumnType<Int8, never, never>;
+  room_id: string;
+  author: string;
+  at: Date;
+  update: Uint8Array;
+}
+
+export interface DocSnapshotsTable {
+  room_id: string;
+  seq: ColumnType<Int8, number, number>;
+  state: Uint8Array;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface RoomEventsTable {
+  id: Generated<Int8>;
+  room_id: string;
+  type: string;
+  actor: string | null;
+  /** Written as JSON text (the same on both drivers), read back as an object. */
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  at: Date;
+}
+
+export interface Database {
+  rooms: RoomsTable;
+  doc_updates: DocUpdatesTable;
+  doc_snapshots: DocSnapshotsTable;
+  room_events: RoomEventsTable;
+}
+
+export type DatabaseConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'databasePoolSize'>;
+
+/** Which database a config points at, for messages; never includes a password. */
+export function describeDatabase(config: DatabaseConfig): string {
+  if (config.databaseUrl === undefined) {
+    return `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
+  }
+  try {
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL (unparsable DATABASE_URL)';
+  }
+}
+
+/**
+ * Opens a Kysely instance. PGlite starts here (and may fail here); a `pg` pool
+ * connects lazily, on the first query. `db.destroy()` closes either.
+ */
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger?: Logger,
+): Promise<Kysely<Database>> {
+  if (config.databaseUrl !== undefined) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      // Without it, an unreachable host (dropped packets) hangs the boot forever.
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client losing its server must not crash the process: the pool
+    // drops it, and the next query reports any real outage.
+    pool.on('error', (err) => logger?.warn({ err }, 'idle PostgreSQL connection failed'));
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const dir = path.join(config.dataDir, 'pglite');
+  await fs.mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  return new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+}
+
+/** Converts an int8 value from either driver; throws rather than lose precision. */
+export function toNumber(value: Int8 | bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`Expected a safe integer, got ${value}`);
+  return n;
+}
+
+/**
+ * A bytea value as a plain Uint8Array (a view, no copy): `pg` returns Buffers,
+ * PGlite Uint8Arrays, and callers should not see which driver ran.
+ */
+export function toBytes(value: Uint8Array): Uint8Array {
+  return value.constructor === Uint8Array
+    ? value
+    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}

@@ -1,0 +1,92 @@
+/**
+ * Versioned schema migrations, kept in code so the one build carries its own
+ * schema. `createStore` runs them at start, under Kysely's migration lock, so
+ * several nodes booting at once apply each migration exactly once.
+ *
+ * Rules: never edit a migration that has shipped; add a new one with the next
+ * number. Names sort in apply order. Keep `db.ts` types in step.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Logger } from 'pino';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_rooms_docs_timeline': {
+    // Migrations see the database as it was then, not today's `Database` type.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('rooms')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('doc_updates')
+        .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+        .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('update', 'bytea', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('doc_updates_room_seq')
+        .on('doc_updates')
+        .columns(['room_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('doc_snapshots')
+        .addColumn('room_id', 'text', (c) => c.primaryKey().references('rooms.id'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('state', 'bytea', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('room_events')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text')
+        .addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('room_events_room_id')
+        .on('room_events')
+        .columns(['room_id', 'id'])
+        .execute();
+    },
+  },
+};
+
+/**
+ * Applies every pending migration, all in one transaction (PostgreSQL has
+ * transactional DDL): on failure none of this run's migrations stays applied,
+ * and the Error names the failed migration and its cause.
+ */
+export async function migrateToLatest(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  logger?: Logger,
+  migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
+  const { error, results = [] } = await new Migrator({ db, provider }).migrateToLatest();
+  for (const r of results) {
+    if (r.status === 'Success') logger?.info({ migration: r.migrationName }, 'migration applied');
+  }
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      failed === undefined
+        ? `Database migrations could not run: ${reason}`
+        : `Database migration "${failed}" failed: ${reason}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * The `Store` on Kysely: the same SQL on PGlite and on PostgreSQL.
+ *
+ * Ordering: every write that appends to a room's log or timeline first locks
+ * that room's row (`for no key update`, in id order so batches never deadlock).
+ * Sequence numbers are drawn while the lock is held, so within one room `seq`
+ * (and the timeline `id`) increase in commit order even with many nodes
+ * writing: a reader that has seen seq N has seen everything of that room below
+ * N. Compaction and replay rely on this.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type {
+  LoadedDoc,
+  RoomPatch,
+  Store,
+  StoredRoom,
+  StoredTimelineEntry,
+  StoredUpdate,
+  TimelineEntry,
+  UpdateRecord,
+} from './store.js';
+import { toBytes, toNumber, type Database } from './db.js';
+
+/** Thrown when a write names a room that does not exist; nothing of that write is stored. */
+export class UnknownRoomError extends Error {
+  override name = 'UnknownRoomError';
+  constructor(readonly roomIds: readonly string[]) {
+    super(`Unknown room${roomIds.length > 1 ? 's' : ''}: ${roomIds.join(', ')}`);
+  }
+}
+
+/** Rows per INSERT: PostgreSQL allows 65,535 parameters per statement, we use at most 5 a row. */
+const MAX_ROWS_PER_INSERT = 10_000;
+
+const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
+
+function toRoom(row: Pick<Database['rooms'], 'id' | 'title' | 'language'> & { created_at: Date }) {
+  const room: StoredRoom = {
+    id: row.id,
+    title: row.title,
+    language: row.language,
+    createdAt: row.created_at,
+  };
+  return room;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Locks the rooms' rows until the transaction ends; throws UnknownRoomError if any is missing. */
+async function lockRooms(trx: Transaction<Database>, roomIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(roomIds)];
+  const rows = await trx
+    .selectFrom('rooms')
+    .select('id')
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
+  if (rows.length !== ids.length) {
+    const found = new Set(rows.map((r) => r.id));
+    throw new UnknownRoomError(ids.filter((id) => !found.has(id)));
+  }
+}
+
+async function insertTimeline(
+  trx: Transaction<Database>,
+  entries: readonly TimelineEntry[],
+): Promise<void> {
+  for (const chunk of chunks(entries, MAX_ROWS_PER_INSERT)) {
+    await trx
+      .insertInto('room_events')
+      .values(
+        chunk.map((e) => ({
+          room_id: e.roomId,
+          type: e.type,
+          actor: e.actor,
+          payload: JSON.stringify(e.payload),
+          at: e.at,
+        })),
+      )
+      .execute();
+  }
+}
+
+export class SqlStore implements Store {
+  readonly #db: Kysely<Database>;
+  #closing: Promise<void> | undefined;
+
+  /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async createRoom(
+    room: Pick<StoredRoom, 'id' | 'title' | 'language'>,
+    actor: string | null,
+  ): Promise<StoredRoom> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('rooms')
+        .values({ id: room.id, title: room.title, language: room.language })
+        .returning(ROOM_COLUMNS)
+        .executeTakeFirstOrThrow();
+      await insertTimeline(trx, [
+        {
+          roomId: row.id,
+          type: 'room.created',
+          actor,
+          payload: { title: row.title, language: row.language },
+          at: row.created_at,
+        },
+      ]);
+      return toRoom(row);
+    });
+  }
+
+  async getRoom(id: string): Promise<StoredRoom | null> {
+    const row = await this.#db
+      .selectFrom('rooms')
+      .select(ROOM_COLUMNS)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? null : toRoom(row);
+  }
+
+  async updateRoom(
+    id: string,
+    patch: RoomPatch,
+    entry: Omit<TimelineEntry, 'roomId'>,
+  ): Promise<StoredRoom | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('rooms')
+        .set({
+          ...(patch.title !== undefined && { title: patch.title }),
+          ...(patch.language !== undefined && { language: patch.language }),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .returning(ROOM_COLUMNS)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      await insertTimeline(trx, [{ ...entry, roomId: id }]);
+      return toRoom(row);
+    });
+  }
+
+  async appendUpdates(records: readonly UpdateRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.#db.transaction().execute(async (trx) => {
+      await lockRooms(
+        trx,
+        records.map((r) => r.roomId),
+      );
+      for (const chunk of chunks(records, MAX_ROWS_PER_INSERT)) {
+        await trx
+          .insertInto('doc_updates')
+          .values(
+            chunk.map((r) => ({ room_id: r.roomId, author: r.author, at: r.at, update: r.update })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async loadDoc(roomId: string): Promise<LoadedDoc> {
+    const snapshot = await this.#db
+      .selectFrom('doc_snapshots')
+      .select(['seq', 'state'])
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+    const snapshotSeq = snapshot === undefined ? 0 : toNumber(snapshot.seq);
+    const rows = await this.#db
+      .selectFrom('doc_updates')
+      .select(['seq', 'update'])
+      .where('room_id', '=', roomId)
+      .where('seq', '>', snapshotSeq)
+      .orderBy('seq')
+      .execute();
+    const last = rows.at(-1);
+    return {
+      snapshot: snapshot === undefined ? null : toBytes(snapshot.state),
+      snapshotSeq,
+      updates: rows.map((r) => toBytes(r.update)),
+      // writeSnapshot never accepts a seq beyond the log, so with no later
+      // update the snapshot's seq is the last one.
+      lastSeq: last === undefined ? snapshotSeq : toNumber(last.seq),
+    };
+  }
+
+  /**
+   * Also rejects (RangeError) an `upToSeq` beyond the room's log: such a
+   * snapshot would hide the updates that later take those seq numbers.
+   */
+  async writeSnapshot(roomId: string, upToSeq: number, state: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(upToSeq) || upToSeq < 0) {
+      throw new RangeError(`Snapshot seq must be a whole number >= 0, got ${upToSeq}`);
+    }
+    await this.#db.transaction().execute(async (trx) => {
+      const { last } = await trx
+        .selectFrom('doc_updates')
+        .select((eb) => eb.fn.max('seq').as('last'))
+        .where('room_id', '=', roomId)
+        .executeTakeFirstOrThrow();
+      const lastSeq = last === null ? 0 : toNumber(last);
+      if (upToSeq > lastSeq) {
+        throw new RangeError(
+          `Snapshot seq ${upToSeq} is beyond the log of room ${roomId} (last seq ${lastSeq})`,
+        );
+      }
+      await trx
+        .insertInto('doc_snapshots')
+        .values({ room_id: roomId, seq: upToSeq, state, updated_at: sql<Date>`now()` })
+        .onConflict((oc) =>
+          oc
+            .column('room_id')
+            .doUpdateSet((eb) => ({
+              seq: eb.ref('excluded.seq'),
+              state: eb.ref('excluded.state'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            .whereRef('doc_snapshots.seq', '<', 'excluded.seq'),
+        )
+        .execute();
+    });
+  }
+
+  async readUpdates(roomId: string, afterSeq: number, limit: number): Promise<StoredUpdate[]> {
+    const rows = await this.#db
+      .selectFrom('doc_updates')
+      .select(['seq', 'room_id', 'author', 'at', 'update'])
+      .where('room_id', '=', roomId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: toNumber(r.seq),
+      roomId: r.room_id,
+      author: r.author,
+      at: r.at,
+      update: toBytes(r.update),
+    }));
+  }
+
+  async appendTimeline(entries: readonly TimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#db.transaction().execute(async (trx) => {
+      await lockRooms(
+        trx,
+        entries.map((e) => e.roomId),
+      );
+      await insertTimeline(trx, entries);
+    });
+  }
+
+  async readTimeline(
+    roomId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<StoredTimelineEntry[]> {
+    const rows = await this.#db
+      .selectFrom('room_events')
+      .select(['id', 'room_id', 'type', 'actor', 'payload', 'at'])
+      .where('room_id', '=', roomId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: toNumber(r.id),
+      roomId: r.room_id,
+      type: r.type,
+      actor: r.actor,
+      payload: r.payload,
+      at: r.at,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  /** Idempotent; waits for the transaction in progress, then releases the driver. */
+  close(): Promise<void> {
+    this.#closing ??= this.#db.destroy();
+    return this.#closing;
+  }
+}

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { RoomConnection, TandemApi } from '@tandem/client';
-import { RoomConnection, TandemApi } from '@tandem/client';
 import { CLOSE_CODES, PROTOCOL_VERSION, SOCKET_PATH, type ErrorBody } from '@tandem/protocol';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
 

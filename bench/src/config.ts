@@ -1,0 +1,54 @@
+/**
+ * Benchmark settings, read once from the environment. `BENCH_QUICK=1` shrinks
+ * every duration and count so a smoke run finishes in about a minute; any
+ * single value can still be overridden by its own variable.
+ */
+const quick = process.env.BENCH_QUICK === '1';
+
+function num(name: string, full: number, smoke: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return quick ? smoke : full;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name}: expected a non-negative number, got "${raw}"`);
+  return value;
+}
+
+function list(name: string, full: string): string[] {
+  const raw = process.env[name] ?? '';
+  return (raw === '' ? full : raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const config = Object.freeze({
+  quick,
+  rounds: num('BENCH_ROUNDS', 3, 1),
+  /** Which benchmarks to run: fanout, join, replay. */
+  only: list('BENCH_ONLY', 'fanout,join,replay'),
+  /** Which systems to run: ours, y-websocket, hocuspocus, raw-ws. */
+  systems: list('BENCH_SYSTEMS', 'ours,y-websocket,hocuspocus,raw-ws'),
+  fanout: {
+    connections: list('BENCH_FANOUT_CONNS', quick ? '40' : '400,1000').map(Number),
+    clientsPerRoom: 4,
+    editsPerSecond: num('BENCH_FANOUT_RATE', 10, 10),
+    warmupMs: num('BENCH_FANOUT_WARMUP_MS', 2000, 500),
+    measureMs: num('BENCH_FANOUT_MEASURE_MS', 10_000, 2000),
+    drainMs: num('BENCH_FANOUT_DRAIN_MS', 3000, 1000),
+    connectConcurrency: num('BENCH_CONNECT_CONCURRENCY', 50, 20),
+    loadgens: num('BENCH_LOADGENS', 1, 1),
+  },
+  join: {
+    warmJoins: num('BENCH_JOIN_WARM', 30, 5),
+    coldJoins: num('BENCH_JOIN_COLD', 5, 2),
+  },
+  replay: {
+    /** Use only the first N edits of the trace (0 = all 259,778). */
+    edits: num('BENCH_REPLAY_EDITS', 0, 20_000),
+    timeoutMs: num('BENCH_REPLAY_TIMEOUT_MS', 240_000, 60_000),
+  },
+  startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),
+});
+
+export type BenchConfig = typeof config;

@@ -26,3 +26,14 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('docs/OPERATIONS.md', () => {
+  it('documents every option with its default and description', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../docs/OPERATIONS.md', import.meta.url), 'utf8');
+    for (const opt of Object.values(OPTIONS)) {
+      const shown = opt.default === undefined ? '(unset)' : `\`${opt.default}\``;
+      expect(doc).toContain(`| \`${opt.env}\` | ${shown} | ${opt.description} |`);
+    }
+  });
+});

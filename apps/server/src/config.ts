@@ -114,13 +114,13 @@ export const OPTIONS = {
   },
   batchDelayMs: {
     env: 'BATCH_DELAY_MS',
-    description: 'How long a room collects updates before committing them as one transaction.',
+    description: 'How long updates are gathered before they are committed together in one transaction.',
     default: '2',
     parse: int(0, 1000),
   },
   batchMaxUpdates: {
     env: 'BATCH_MAX_UPDATES',
-    description: 'Commit at once when a room has this many pending updates.',
+    description: 'Commit at once when this many updates are waiting.',
     default: '500',
     parse: int(1, 100000),
   },

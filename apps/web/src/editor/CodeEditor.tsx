@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { yCollab } from 'y-codemirror.next';
@@ -21,6 +21,7 @@ export function CodeEditor({
   awareness: RoomConnection['awareness'];
   language: LanguageId;
 }) {
+  const hintId = useId();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
@@ -31,7 +32,12 @@ export function CodeEditor({
       parent: host.current,
       state: EditorState.create({
         doc: text.toString(),
-        extensions: [baseExtensions(), languageSlot.current.of([]), yCollab(text, awareness)],
+        extensions: [
+          baseExtensions(),
+          EditorView.contentAttributes.of({ 'aria-describedby': hintId }),
+          languageSlot.current.of([]),
+          yCollab(text, awareness),
+        ],
       }),
     });
     view.current = editor;
@@ -39,7 +45,7 @@ export function CodeEditor({
       view.current = null;
       editor.destroy();
     };
-  }, [text, awareness]);
+  }, [text, awareness, hintId]);
 
   useEffect(() => {
     let current = true;
@@ -57,5 +63,12 @@ export function CodeEditor({
     };
   }, [language, text]);
 
-  return <div className="editor" ref={host} />;
+  return (
+    <>
+      <p id={hintId} className="visually-hidden">
+        Tab indents. To leave the editor with the keyboard, press Escape, then Tab.
+      </p>
+      <div className="editor" ref={host} />
+    </>
+  );
 }

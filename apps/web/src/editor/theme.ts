@@ -12,6 +12,7 @@ export const editorTheme = EditorView.theme({
     backgroundColor: 'var(--surface)',
     color: 'var(--text)',
   },
+  // The focus ring is the host's border (styles.css): an outline here would hide under the gutter.
   '&.cm-focused': { outline: 'none' },
   '.cm-scroller': {
     fontFamily: 'var(--font-mono)',

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { currentNavigationState } from '../../app/navigation';
 import { useIdentity } from '../../connection/identity';
 import { NotFoundPage } from '../../ui/NotFoundPage';
@@ -22,6 +22,10 @@ export function RoomPage({ roomId }: { roomId: string }) {
   const { lookup, retry } = useRoomLookup(roomId);
   const identity = useIdentity();
   const [justCreated] = useState(() => currentNavigationState().created === true);
+  useEffect(() => {
+    // Offer the link once: a reload or a later visit shouldn't greet the creator again.
+    if (justCreated) window.history.replaceState({}, '');
+  }, [justCreated]);
 
   switch (lookup.state) {
     case 'loading':

@@ -149,6 +149,8 @@ describe('restart', () => {
     const room = await new TandemApi(s.url).createRoom({ title: 'Restart', language: 'cpp' });
     const a = new RoomConnection({ url: s.url, roomId: room.id, name: 'Ada', resyncIntervalMs: 0 });
     await a.whenSynced();
+    const statuses: string[] = [];
+    a.on('status', (st) => statuses.push(st));
     a.text.insert(0, 'int main() { return 0; }');
     await a.whenSaved();
     const port = s.port;
@@ -160,6 +162,10 @@ describe('restart', () => {
     const b = new RoomConnection({ url: s.url, roomId: room.id, name: 'Bob', resyncIntervalMs: 0 });
     await b.whenSynced();
     expect(b.text.toString()).toBe('int main() { return 0; } // after');
+    // Regression: a lost connection once showed "connecting" instead of "reconnecting".
+    expect(statuses).toContain('reconnecting');
+    expect(statuses).not.toContain('connecting');
+    expect(statuses.at(-1)).toBe('connected');
     a.destroy();
     b.destroy();
     await s.stop();

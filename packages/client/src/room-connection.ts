@@ -89,6 +89,8 @@ export class RoomConnection extends Emitter<Events> {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelayMs = 250;
   private destroyed = false;
+  /** Once synced, a lost connection is "reconnecting" (or "offline"), never "connecting" again. */
+  private everSynced = false;
 
   constructor(private readonly options: RoomConnectionOptions) {
     super();
@@ -218,7 +220,7 @@ export class RoomConnection extends Emitter<Events> {
           return;
         }
       }
-      this.setStatus(this.synced ? 'reconnecting' : 'connecting');
+      this.setStatus(this.everSynced ? this.disconnectedStatus() : 'connecting');
     });
     s.on('disconnect', (reason) => {
       this.onDisconnected();
@@ -236,10 +238,12 @@ export class RoomConnection extends Emitter<Events> {
     this.pending.releaseAll();
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
-    if (this.status !== 'closed') {
-      const online = typeof navigator === 'undefined' || navigator.onLine !== false;
-      this.setStatus(online ? 'reconnecting' : 'offline');
-    }
+    if (this.status !== 'closed') this.setStatus(this.disconnectedStatus());
+  }
+
+  private disconnectedStatus(): ConnectionStatus {
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+    return online ? 'reconnecting' : 'offline';
   }
 
   /**
@@ -266,6 +270,7 @@ export class RoomConnection extends Emitter<Events> {
 
     const wasSynced = this.synced;
     this.synced = true;
+    this.everSynced = true;
     this.setStatus('connected');
     const local = this.awareness.getLocalState();
     if (local !== null)

@@ -34,18 +34,18 @@ export const config = Object.freeze({
     clientsPerRoom: 4,
     editsPerSecond: num('BENCH_FANOUT_RATE', 10, 10),
     warmupMs: num('BENCH_FANOUT_WARMUP_MS', 2000, 500),
-    measureMs: num('BENCH_FANOUT_MEASURE_MS', 10_000, 2000),
+    measureMs: num('BENCH_FANOUT_MEASURE_MS', 10_000, 1500),
     drainMs: num('BENCH_FANOUT_DRAIN_MS', 3000, 1000),
     connectConcurrency: num('BENCH_CONNECT_CONCURRENCY', 50, 20),
     loadgens: num('BENCH_LOADGENS', 1, 1),
   },
   join: {
     warmJoins: num('BENCH_JOIN_WARM', 30, 5),
-    coldJoins: num('BENCH_JOIN_COLD', 5, 2),
+    coldJoins: num('BENCH_JOIN_COLD', 5, 1),
   },
   replay: {
     /** Use only the first N edits of the trace (0 = all 259,778). */
-    edits: num('BENCH_REPLAY_EDITS', 0, 20_000),
+    edits: num('BENCH_REPLAY_EDITS', 0, 10_000),
     timeoutMs: num('BENCH_REPLAY_TIMEOUT_MS', 240_000, 60_000),
   },
   startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),

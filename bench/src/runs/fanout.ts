@@ -58,6 +58,8 @@ async function fanoutOnce(
       max_ms: quantile(edits, 1),
       cursor_p99_ms: quantile(cursors, 0.99),
       deliveries: expected,
+      // Below the configured rate when the load generator falls behind.
+      edits_per_s_sent: expected / (c.clientsPerRoom - 1) / (c.measureMs / 1000) / rooms,
       lost,
       server_cpu_pct:
         before && after ? ((after.cpuSeconds - before.cpuSeconds) / wallS) * 100 : NaN,

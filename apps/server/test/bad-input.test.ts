@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { CLOSE_CODES, PROTOCOL_VERSION, SOCKET_PATH, type ErrorBody } from '@tandem/protocol';
+import { HEAP_BOMBS } from './fixtures/heap-bombs.js';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
 
 let server: RunningServer;
@@ -197,6 +198,21 @@ describe('socket messages', () => {
     conns.push(c);
     await c.whenSynced();
     expect(c.text.toString()).toBe('def f(): pass # ok');
+  });
+
+  it('an update crafted to exhaust the heap is refused and the server keeps serving', async () => {
+    const room = await api.createRoom({ title: 'bomb' });
+    const [a, b] = await editingPair(room.id);
+    const s = await joinedRaw(room.id);
+    for (const bomb of HEAP_BOMBS) {
+      expect(await s.emitWithAck('doc:update', bomb)).toMatchObject({
+        ok: false,
+        code: 'MALFORMED_UPDATE',
+      });
+    }
+    await stillEditing(a, b, 'survived');
+    const health = await server.app.http.inject({ method: 'GET', url: '/readyz' });
+    expect(health.statusCode).toBe(200);
   });
 
   it('wrong payload types, unknown events and bad commands get error events with codes', async () => {

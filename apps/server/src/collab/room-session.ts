@@ -3,6 +3,7 @@ import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protoc
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { awarenessClientIds } from './awareness-guard.js';
+import { applyUntrustedUpdateV2 } from './bounded-decoder.js';
 
 /**
  * A room loaded in memory: the server's replica of the document (used to sync
@@ -98,7 +99,7 @@ export class RoomSession {
    */
   applyUpdate(update: Uint8Array, origin: unknown): void {
     try {
-      Y.applyUpdateV2(this.doc, update, origin);
+      applyUntrustedUpdateV2(this.doc, update, origin);
     } catch {
       throw new AppError('MALFORMED_UPDATE');
     }

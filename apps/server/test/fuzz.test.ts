@@ -3,18 +3,7 @@ import * as Y from 'yjs';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { DOC_TEXT_KEY } from '@tandem/protocol';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
-
-/** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 interface Network {
   faulty: boolean;

@@ -8,7 +8,8 @@ export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
   outputDir: '../test-results',
-  // Each test starts its own server; two at a time is what two cores carry steadily.
+  // Each test drives two or three browser contexts against a server process: on two
+  // cores, two workers took as long as one.
   workers: 1,
   fullyParallel: false,
   retries: 0,

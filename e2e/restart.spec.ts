@@ -37,14 +37,15 @@ test('a server killed with SIGKILL mid-typing and restarted loses no character',
   const acknowledged = await editorText(ada);
   expect(acknowledged).toBe('ada: saved\nbob: saved');
 
-  // Both keep typing while the server dies under them...
-  const adaDuring = ' abcdefghijklmnopqrst';
-  const bobDuring = ' 01234567890123456789';
+  // Both keep typing while the server dies under them: it is killed as soon as
+  // Ada's first keystrokes have reached Bob, with most of the typing still to come.
+  const adaDuring = ' abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKL';
+  const bobDuring = ' 0123456789 9876543210 0123456789 987654';
   await Promise.all([
-    ada.keyboard.type(adaDuring, { delay: 15 }),
-    bob.keyboard.type(bobDuring, { delay: 15 }),
+    ada.keyboard.type(adaDuring, { delay: 20 }),
+    bob.keyboard.type(bobDuring, { delay: 20 }),
     (async () => {
-      await expect.poll(() => editorText(bob)).toContain('ada: saved abc');
+      await expect.poll(() => editorText(bob), { intervals: [20] }).toContain('ada: saved abc');
       await server.kill();
     })(),
   ]);

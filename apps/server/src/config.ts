@@ -114,7 +114,8 @@ export const OPTIONS = {
   },
   batchDelayMs: {
     env: 'BATCH_DELAY_MS',
-    description: 'How long updates are gathered before they are committed together in one transaction.',
+    description:
+      'How long updates are gathered before they are committed together in one transaction.',
     default: '2',
     parse: int(0, 1000),
   },

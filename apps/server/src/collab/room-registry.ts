@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { UpdateBatcher } from './batcher.js';
 import * as Y from 'yjs';
+import { loadReplica } from './load-replica.js';
 import { RoomSession } from './room-session.js';
 
 export interface RegistryOptions {
@@ -44,7 +45,12 @@ export class RoomRegistry {
     this.cancelIdle(roomId);
     let loading = this.sessions.get(roomId);
     if (!loading) {
-      loading = RoomSession.load(this.options.store, roomId, this.batcher.uncommitted(roomId));
+      loading = RoomSession.load(
+        this.options.store,
+        roomId,
+        this.batcher.uncommitted(roomId),
+        this.options.logger,
+      );
       this.sessions.set(roomId, loading);
       loading.catch((err: unknown) => {
         this.sessions.delete(roomId);
@@ -91,18 +97,12 @@ export class RoomRegistry {
     this.compacting.add(roomId);
     const counted = session.sinceSnapshot;
     try {
-      const loaded = await this.options.store.loadDoc(roomId);
-      if (loaded.updates.length === 0) return;
-      // Through a document rather than mergeUpdatesV2: the encoded state drops
-      // deleted content, so snapshots stay small and load fast.
-      const doc = new Y.Doc();
-      doc.transact(() => {
-        if (loaded.snapshot) Y.applyUpdateV2(doc, loaded.snapshot);
-        for (const u of loaded.updates) Y.applyUpdateV2(doc, u);
-      });
+      const { doc, lastSeq } = await loadReplica(this.options.store, roomId, this.options.logger);
+      if (lastSeq === 0) return;
+      // Encoding through a document drops deleted content: snapshots stay small and load fast.
       const state = Y.encodeStateAsUpdateV2(doc);
       doc.destroy();
-      await this.options.store.writeSnapshot(roomId, loaded.lastSeq, state);
+      await this.options.store.writeSnapshot(roomId, lastSeq, state);
       session.sinceSnapshot = Math.max(0, session.sinceSnapshot - counted);
     } catch (err) {
       this.options.logger.warn(

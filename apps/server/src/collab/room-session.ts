@@ -4,6 +4,8 @@ import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { awarenessClientIds } from './awareness-guard.js';
 import { applyUntrustedUpdateV2 } from './bounded-decoder.js';
+import { loadReplica } from './load-replica.js';
+import type { Logger } from '../logger.js';
 
 /**
  * A room loaded in memory: the server's replica of the document (used to sync
@@ -29,30 +31,26 @@ export class RoomSession {
   }
 
   /**
-   * Builds the replica from the store (snapshot plus later updates) and from
-   * `uncommitted` updates still on their way to the store. Never writes.
+   * Builds the replica from the store and from `uncommitted` updates still on
+   * their way to it. Never writes.
    */
   static async load(
     store: Store,
     roomId: string,
     uncommitted: Uint8Array[] = [],
+    logger?: Logger,
   ): Promise<RoomSession> {
-    const doc = await RoomSession.loadDoc(store, roomId, uncommitted);
-    const session = new RoomSession(roomId, doc);
-    session.sinceSnapshot = 0;
-    return session;
+    return new RoomSession(roomId, await RoomSession.buildDoc(store, roomId, uncommitted, logger));
   }
 
-  private static async loadDoc(
+  private static async buildDoc(
     store: Store,
     roomId: string,
     uncommitted: Uint8Array[],
+    logger?: Logger,
   ): Promise<Y.Doc> {
-    const loaded = await store.loadDoc(roomId);
-    const doc = new Y.Doc();
+    const { doc } = await loadReplica(store, roomId, logger);
     doc.transact(() => {
-      if (loaded.snapshot) Y.applyUpdateV2(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdateV2(doc, u);
       for (const u of uncommitted) Y.applyUpdateV2(doc, u);
     });
     return doc;
@@ -107,7 +105,7 @@ export class RoomSession {
 
   /** Replaces the replica with stored state plus `uncommitted` (after a malformed update). */
   async reload(store: Store, uncommitted: Uint8Array[]): Promise<void> {
-    const fresh = await RoomSession.loadDoc(store, this.roomId, uncommitted);
+    const fresh = await RoomSession.buildDoc(store, this.roomId, uncommitted);
     const old = this.doc;
     this.doc = fresh;
     old.destroy();

@@ -40,7 +40,7 @@ export const config = Object.freeze({
     loadgens: num('BENCH_LOADGENS', 1, 1),
   },
   join: {
-    warmJoins: num('BENCH_JOIN_WARM', 30, 5),
+    warmJoins: num('BENCH_JOIN_WARM', 100, 5),
     coldJoins: num('BENCH_JOIN_COLD', 5, 1),
   },
   replay: {

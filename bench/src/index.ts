@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { config } from './config.js';
 import { loadTandemSdk } from './clients/tandem.js';
-import { writeReport, type Entry } from './report.js';
+import { rewriteMarkdown, writeReport, type Entry } from './report.js';
 import { fanout } from './runs/fanout.js';
 import { join } from './runs/join.js';
 import { replay } from './runs/replay.js';
@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv.includes('--report-only')) rewriteMarkdown();
+else
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

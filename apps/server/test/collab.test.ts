@@ -1,8 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { RoomConnection, TandemApi } from '@tandem/client';
-import { DOC_TEXT_KEY } from '@tandem/protocol';
-import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
+import { startServer, storedText, tempDir, waitFor, type RunningServer } from './harness.js';
 
 let server: RunningServer;
 let removeDir: () => Promise<void>;
@@ -13,15 +11,6 @@ function connect(roomId: string, name: string): RoomConnection {
   const conn = new RoomConnection({ url: server.url, roomId, name, resyncIntervalMs: 0 });
   open.push(conn);
   return conn;
-}
-
-/** The document as the store holds it: what survives any crash. */
-async function storedText(roomId: string): Promise<string> {
-  const loaded = await server.store.loadDoc(roomId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdateV2(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdateV2(doc, u);
-  return doc.getText(DOC_TEXT_KEY).toString();
 }
 
 beforeAll(async () => {
@@ -59,7 +48,7 @@ describe('shared editing', () => {
       () => a.text.toString() === b.text.toString() && a.text.length === 100,
       'convergence',
     );
-    expect(await storedText(room.id)).toBe(a.text.toString());
+    expect(await storedText(server.store, room.id)).toBe(a.text.toString());
   });
 
   it('a late joiner receives the whole document', async () => {
@@ -89,7 +78,7 @@ describe('shared editing', () => {
     await waitFor(() => a.text.toString() === b.text.toString(), 'convergence after reconnect');
     expect(a.text.toString()).toContain('offline edit; ');
     expect(a.text.toString()).toContain('online edit; ');
-    expect(await storedText(room.id)).toBe(a.text.toString());
+    expect(await storedText(server.store, room.id)).toBe(a.text.toString());
   });
 
   it('a language change reaches everyone and is written to the timeline', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { DOC_TEXT_KEY } from '@tandem/protocol';
-import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
+import { startServer, storedText, tempDir, waitFor, type RunningServer } from './harness.js';
 import { prng } from './prng.js';
 
 interface Network {
@@ -117,11 +117,7 @@ async function runSeed(seed: number, steps: number): Promise<void> {
       'every client converges on every edit ever made',
       20_000,
     );
-    const loaded = await server.store.loadDoc(room.id);
-    const stored = new Y.Doc();
-    if (loaded.snapshot) Y.applyUpdateV2(stored, loaded.snapshot);
-    for (const u of loaded.updates) Y.applyUpdateV2(stored, u);
-    expect(stored.getText(DOC_TEXT_KEY).toString()).toBe(expected());
+    expect(await storedText(server.store, room.id)).toBe(expected());
   } catch (err) {
     throw new Error(
       `fuzz seed ${seed} failed (rerun with FUZZ_SEED=${seed}): ${(err as Error).message}`,

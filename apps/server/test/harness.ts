@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../src/config.js';
 import { buildApp, type TandemApp } from '../src/app.js';
 import { createStore } from '../src/store/index.js';
 import type { Store } from '../src/store/store.js';
+import { loadReplica } from '../src/collab/load-replica.js';
+import { DOC_TEXT_KEY } from '@tandem/protocol';
 
 export interface RunningServer {
   url: string;
@@ -86,4 +88,10 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${message}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The room's code as the store holds it: what survives any crash. */
+export async function storedText(store: Store, roomId: string): Promise<string> {
+  const { doc } = await loadReplica(store, roomId);
+  return doc.getText(DOC_TEXT_KEY).toString();
 }

@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './close-codes.js';
 export * from './schemas.js';
 export * from './events.js';
+export * from './runs.js';
+export * from './jobs.js';

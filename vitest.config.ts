@@ -9,6 +9,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
+      'packages/*/exploits/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,4 +1,13 @@
-import { errorBody, type CreateRoomBody, type Room } from '@tandem/protocol';
+import {
+  errorBody,
+  type CreateRoomBody,
+  type ProblemSummary,
+  type ProblemView,
+  type Room,
+  type RunLanguage,
+  type RunRequest,
+  type RunView,
+} from '@tandem/protocol';
 import { TandemApiError, isErrorBody } from './errors.js';
 
 /**
@@ -20,6 +29,45 @@ export class TandemApi {
 
   getRoom(id: string): Promise<Room> {
     return this.request<Room>('GET', `/api/rooms/${encodeURIComponent(id)}`);
+  }
+
+  /** Languages that really run on this server, with versions and starter templates. */
+  languages(): Promise<RunLanguage[]> {
+    return this.request<{ languages: RunLanguage[] }>('GET', '/api/languages').then(
+      (r) => r.languages,
+    );
+  }
+
+  /** Problems available to judge against (public view: no hidden cases). */
+  problems(): Promise<ProblemSummary[]> {
+    return this.request<{ problems: ProblemSummary[] }>('GET', '/api/problems').then(
+      (r) => r.problems,
+    );
+  }
+
+  problem(id: string): Promise<ProblemView> {
+    return this.request<ProblemView>('GET', `/api/problems/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Runs code in a room. With `wait` (the default) resolves once finished;
+   * otherwise with the queued run, to poll with `getRun`.
+   */
+  runInRoom(
+    roomId: string,
+    request: RunRequest,
+    options: { wait?: boolean } = {},
+  ): Promise<RunView> {
+    const wait = options.wait === false ? '?wait=false' : '';
+    return this.request<RunView>(
+      'POST',
+      `/api/rooms/${encodeURIComponent(roomId)}/runs${wait}`,
+      request,
+    );
+  }
+
+  getRun(id: string): Promise<RunView> {
+    return this.request<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

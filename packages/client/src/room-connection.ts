@@ -18,6 +18,8 @@ import {
   type ErrorBody,
   type Room,
   type RoomCommand,
+  type RunRequest,
+  type RunView,
   type ServerToClientEvents,
   type Welcome,
 } from '@tandem/protocol';
@@ -49,6 +51,7 @@ type Events = {
   pending: [number];
   synced: [];
   error: [ErrorBody];
+  run: [RunView];
 };
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -145,6 +148,23 @@ export class RoomConnection extends Emitter<Events> {
     return this.command({ type: 'set-title', title });
   }
 
+  /**
+   * Runs code in the room's sandbox (or judges it when `problemId` is set).
+   * Resolves with the queued run; progress and the result reach everyone in
+   * the room, this client included, as `run` events.
+   */
+  async run(request: RunRequest): Promise<RunView> {
+    const reply = await this.socket.timeout(this.ackTimeoutMs).emitWithAck('run:start', request);
+    if (!reply.ok) throw new TandemError(reply);
+    return reply.run;
+  }
+
+  /** Stops a queued or running run of this room. */
+  async cancelRun(runId: string): Promise<void> {
+    const reply = await this.socket.timeout(this.ackTimeoutMs).emitWithAck('run:cancel', { runId });
+    if (!reply.ok) throw new TandemError(reply);
+  }
+
   /** Drops the connection; edits keep accumulating locally and are sent after `reconnect()`. */
   disconnect(): void {
     this.socket.disconnect();
@@ -195,6 +215,7 @@ export class RoomConnection extends Emitter<Events> {
       }
     });
     s.on('room:state', (room) => this.setRoom(room));
+    s.on('run:update', (run) => this.emit('run', run));
     s.on('protocol:error', (err) => this.fail(err));
     s.on('session:closed', ({ code, reason }) => {
       if (TERMINAL_CLOSE_CODES.includes(code)) {

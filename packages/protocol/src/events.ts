@@ -1,6 +1,7 @@
 import type { CloseCode } from './close-codes.js';
 import type { ErrorBody } from './errors.js';
 import type { Room, RoomCommand, Welcome } from './schemas.js';
+import type { RunRequest, RunView } from './runs.js';
 
 /** Every acknowledgement is either a success with its data or an error body. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & ErrorBody);
@@ -22,6 +23,10 @@ export interface ClientToServerEvents {
   'awareness:update': (update: Uint8Array) => void;
   /** A server-authoritative room setting change. */
   'room:command': (command: RoomCommand, ack: (reply: Ack<{ room: Room }>) => void) => void;
+  /** Run code (or judge it against a problem). Everyone in the room then gets `run:update`s. */
+  'run:start': (request: RunRequest, ack: (reply: Ack<{ run: RunView }>) => void) => void;
+  /** Stop a queued or running run of this room. */
+  'run:cancel': (request: { runId: string }, ack: (reply: Ack) => void) => void;
 }
 
 /** Events the server sends. */
@@ -36,6 +41,11 @@ export interface ServerToClientEvents {
   'room:state': (room: Room) => void;
   /** A message the client sent was refused; the connection stays open. */
   'protocol:error': (error: ErrorBody) => void;
+  /**
+   * A run of this room changed: queued (with its place), running, a test case
+   * done, finished. Also sent on join for the room's latest run.
+   */
+  'run:update': (run: RunView) => void;
   /** The server is about to close the session, and why. */
   'session:closed': (info: { code: CloseCode; reason: string }) => void;
 }
@@ -48,6 +58,8 @@ export const CLIENT_EVENTS = [
   'doc:update',
   'awareness:update',
   'room:command',
+  'run:start',
+  'run:cancel',
 ] as const satisfies readonly ClientEventName[];
 
 /** Socket.IO path, shared so proxies and clients agree. */

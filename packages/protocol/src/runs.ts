@@ -110,3 +110,20 @@ export interface RunLanguage {
   editor: string;
   template: string;
 }
+
+export interface ProblemSummary {
+  id: string;
+  title: string;
+  difficulty: 'easy' | 'medium' | 'hard';
+  /** The pattern it practises, e.g. `two pointers`. */
+  pattern: string;
+}
+
+/** What anyone may see of a problem: hidden cases are only counted. */
+export interface ProblemView extends ProblemSummary {
+  /** Markdown. */
+  statement: string;
+  examples: { stdin: string; expected: string }[];
+  hiddenCaseCount: number;
+  limits: { cpuMs: number; wallMs: number; memoryBytes: number };
+}

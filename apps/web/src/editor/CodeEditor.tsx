@@ -4,7 +4,9 @@ import { EditorView } from '@codemirror/view';
 import { yCollab } from 'y-codemirror.next';
 import type { RoomConnection } from '@tandem/client';
 import type { LanguageId } from '@tandem/protocol';
+import { RUN_SHORTCUT } from '../ui/shortcut';
 import { loadLanguage } from './languages';
+import { runKeymap } from './runKeymap';
 import { baseExtensions } from './setup';
 
 /**
@@ -16,15 +18,20 @@ export function CodeEditor({
   text,
   awareness,
   language,
+  onRun,
 }: {
   text: RoomConnection['text'];
   awareness: RoomConnection['awareness'];
   language: LanguageId;
+  /** Called on Ctrl/Cmd+Enter; the latest one is used without rebuilding the view. */
+  onRun: () => void;
 }) {
   const hintId = useId();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
+  const run = useRef(onRun);
+  run.current = onRun;
 
   useEffect(() => {
     if (!host.current) return;
@@ -36,6 +43,7 @@ export function CodeEditor({
           baseExtensions(),
           EditorView.contentAttributes.of({ 'aria-describedby': hintId }),
           languageSlot.current.of([]),
+          runKeymap(() => run.current()),
           yCollab(text, awareness),
         ],
       }),
@@ -66,7 +74,8 @@ export function CodeEditor({
   return (
     <>
       <p id={hintId} className="visually-hidden">
-        Tab indents. To leave the editor with the keyboard, press Escape, then Tab.
+        Tab indents. {RUN_SHORTCUT} runs the code. To leave the editor with the keyboard, press
+        Escape, then Tab.
       </p>
       <div className="editor" ref={host} />
     </>

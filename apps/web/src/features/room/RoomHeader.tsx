@@ -13,6 +13,7 @@ export function RoomHeader({
   language,
   onLanguageChange,
   languageBusy,
+  runnable,
   status,
   pendingCount,
   people,
@@ -22,6 +23,8 @@ export function RoomHeader({
   language: LanguageId;
   onLanguageChange: (language: LanguageId) => void;
   languageBusy: boolean;
+  /** Editor languages that can run on this server; null until known. */
+  runnable: string[] | null;
   status: ConnectionStatus;
   pendingCount: number;
   people: Person[];
@@ -44,6 +47,7 @@ export function RoomHeader({
             value={language}
             onChange={onLanguageChange}
             disabled={languageBusy || status !== 'connected'}
+            runnable={runnable}
           />
         </div>
         <CopyLinkButton link={link} />

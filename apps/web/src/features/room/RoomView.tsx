@@ -8,6 +8,9 @@ import { usePresence } from '../../connection/usePresence';
 import { useRoomConnection } from '../../connection/useRoomConnection';
 import { CodeEditor } from '../../editor/CodeEditor';
 import { ShareLink } from '../../ui/ShareLink';
+import { RunPanel } from '../run/RunPanel';
+import { StarterCode } from '../run/StarterCode';
+import { useRunSession } from '../run/useRunSession';
 import { RoomClosed } from './RoomClosed';
 import { RoomHeader } from './RoomHeader';
 
@@ -29,8 +32,11 @@ function RoomScreen({
   initialRoom,
   justCreated,
 }: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection }) {
-  const { status, room: liveRoom, pendingCount, lastError } = useConnectionState(conn);
+  const { status, room: liveRoom, pendingCount, lastError, synced } = useConnectionState(conn);
+  // The server owns title and language; until its welcome, the REST lookup stands in.
+  const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
+  const runs = useRunSession(conn, room.language, status);
   const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [shareOpen, setShareOpen] = useState(justCreated);
@@ -38,8 +44,6 @@ function RoomScreen({
 
   if (status === 'closed' && lastError) return <RoomClosed error={lastError} />;
 
-  // The server owns title and language; until its welcome, the REST lookup stands in.
-  const room = liveRoom ?? initialRoom;
   const link = roomLink(room.id);
 
   function changeLanguage(language: LanguageId) {
@@ -63,6 +67,9 @@ function RoomScreen({
         language={requestedLanguage ?? room.language}
         onLanguageChange={changeLanguage}
         languageBusy={requestedLanguage !== null}
+        runnable={
+          runs.languages.state === 'ready' ? runs.languages.languages.map((l) => l.editor) : null
+        }
         status={status}
         pendingCount={pendingCount}
         people={people}
@@ -81,9 +88,23 @@ function RoomScreen({
       {lastError && lastError !== dismissedError && (
         <Notice message={lastError.message} onDismiss={() => setDismissedError(lastError)} />
       )}
-      <main className="room-editor">
-        <CodeEditor text={conn.text} awareness={conn.awareness} language={room.language} />
-      </main>
+      <div className="room-body">
+        <main className="room-editor">
+          <StarterCode
+            text={conn.text}
+            synced={synced}
+            template={runs.toolchain?.template}
+            language={runs.toolchain?.label ?? room.language}
+          />
+          <CodeEditor
+            text={conn.text}
+            awareness={conn.awareness}
+            language={room.language}
+            onRun={runs.start}
+          />
+        </main>
+        <RunPanel session={runs} />
+      </div>
     </div>
   );
 }

@@ -1,0 +1,34 @@
+import { ProblemPicker } from '../problems/ProblemPicker';
+import { ProblemStatement } from '../problems/ProblemStatement';
+import { RunButton } from './RunButton';
+import { RunOutput } from './RunOutput';
+import { StdinBox } from './StdinBox';
+import type { RunSession } from './useRunSession';
+import './run.css';
+
+/**
+ * Beside the editor: the problem (if any), the input, Run, and the room's
+ * latest run as everyone in the room sees it.
+ */
+export function RunPanel({ session }: { session: RunSession }) {
+  const { problemId, languages } = session;
+  return (
+    <aside className="run-panel" aria-label="Run code">
+      <div className="run-bar">
+        <ProblemPicker value={problemId} onChange={session.setProblemId} />
+        <RunButton session={session} />
+      </div>
+      <div className="run-context">
+        {problemId ? (
+          <ProblemStatement problemId={problemId} />
+        ) : (
+          <StdinBox value={session.stdin} onChange={session.setStdin} onRun={session.start} />
+        )}
+      </div>
+      <RunOutput
+        run={session.latest}
+        languages={languages.state === 'ready' ? languages.languages : []}
+      />
+    </aside>
+  );
+}

@@ -1,0 +1,51 @@
+import { useCallback, useSyncExternalStore } from 'react';
+import type { RoomConnection } from '@tandem/client';
+
+type SharedText = RoomConnection['text'];
+
+function useIsEmpty(text: SharedText): boolean {
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      text.observe(onChange);
+      return () => text.unobserve(onChange);
+    },
+    [text],
+  );
+  return useSyncExternalStore(subscribe, () => text.length === 0);
+}
+
+/**
+ * Offers the language's starter template while the shared document is empty.
+ * It is never inserted on its own: with two people in the room it would be
+ * inserted twice. Inserted as a plain local edit, so Undo takes it back.
+ */
+export function StarterCode({
+  text,
+  synced,
+  template,
+  language,
+}: {
+  text: SharedText;
+  synced: boolean;
+  template: string | undefined;
+  language: string;
+}) {
+  const empty = useIsEmpty(text);
+  // Before the first sync an empty document may only be one that hasn't arrived yet.
+  if (!synced || !empty || !template) return null;
+  return (
+    <div className="starter">
+      <p>The editor is empty.</p>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => {
+          if (text.length === 0) text.insert(0, template);
+        }}
+      >
+        Insert starter code
+      </button>
+      <span className="starter-language">{language} template</span>
+    </div>
+  );
+}

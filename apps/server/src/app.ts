@@ -20,11 +20,19 @@ import { installErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
+import type { ExecutorFactory } from './runs/executor.js';
+import { ProblemCatalog, defaultProblemsDir } from './runs/problems.js';
+import { runRoutes } from './runs/routes.js';
+import { RunService } from './runs/run-service.js';
+import { ThreadExecutor } from './runs/thread-executor.js';
+import os from 'node:os';
 
 export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
+  /** Where runs go. Default: a worker thread owning the sandbox. */
+  executor?: ExecutorFactory;
 }
 
 export interface TandemApp {
@@ -32,6 +40,7 @@ export interface TandemApp {
   io: Server;
   registry: RoomRegistry;
   batcher: UpdateBatcher;
+  runs: RunService;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -40,7 +49,7 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({ config, store, logger }: AppDeps): Promise<TandemApp> {
+export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
   }).withTypeProvider<ZodTypeProvider>();
@@ -64,6 +73,23 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Tand
 
   await http.register(healthRoutes, { store });
   await http.register(roomRoutes, { config, store });
+  const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
+  const runs = new RunService({
+    store,
+    problems,
+    config,
+    logger,
+    concurrency: config.runConcurrency ?? os.availableParallelism(),
+    executor:
+      executor ??
+      ((handlers) =>
+        new ThreadExecutor(handlers, {
+          backend: config.sandboxBackend,
+          logger,
+          logLevel: config.logLevel,
+        })),
+  });
+  await http.register(runRoutes, { store, runs, problems });
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -80,7 +106,7 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Tand
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  const io = attachSocketServer(http.server, { config, store, registry, batcher, logger });
+  const io = attachSocketServer(http.server, { config, store, registry, batcher, logger, runs });
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -94,9 +120,10 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Tand
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
       await registry.closeAll();
+      await runs.close();
     })();
     return closing;
   }
 
-  return { http, io, registry, batcher, close };
+  return { http, io, registry, batcher, runs, close };
 }

@@ -143,6 +143,42 @@ export const OPTIONS = {
     default: '30',
     parse: int(1, 100000),
   },
+  runConcurrency: {
+    env: 'RUN_CONCURRENCY',
+    description: 'Sandboxed runs executed at once per worker. Default: the number of CPU cores.',
+    default: undefined,
+    parse: int(1, 256),
+  },
+  runQueueLimit: {
+    env: 'RUN_QUEUE_LIMIT',
+    description: 'Runs waiting in the queue before new ones are refused with 503.',
+    default: '100',
+    parse: int(1, 100_000),
+  },
+  runRatePerUser: {
+    env: 'RUN_RATE_PER_USER',
+    description: 'Runs one person (or one IP over REST) may start per minute.',
+    default: '10',
+    parse: int(1, 100_000),
+  },
+  runRatePerRoom: {
+    env: 'RUN_RATE_PER_ROOM',
+    description: 'Runs one room may start per minute.',
+    default: '30',
+    parse: int(1, 100_000),
+  },
+  sandboxBackend: {
+    env: 'SANDBOX_BACKEND',
+    description: 'auto (bubblewrap when usable, else WebAssembly), bubblewrap, or wasm.',
+    default: 'auto',
+    parse: oneOf(['auto', 'bubblewrap', 'wasm'] as const),
+  },
+  problemsDir: {
+    env: 'PROBLEMS_DIR',
+    description: 'Folder of problem files (JSON). Unset: the sample problems shipped in problems/.',
+    default: undefined,
+    parse: (raw: string) => path.resolve(raw),
+  },
   webDir: {
     env: 'WEB_DIR',
     description: 'Folder of the built web app to serve. Unset: apps/web/dist of this checkout.',

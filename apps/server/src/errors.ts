@@ -8,11 +8,23 @@ export class AppError extends Error {
   override name = 'AppError';
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  /** Seconds before trying again (RATE_LIMITED, QUEUE_FULL); sent as Retry-After over REST. */
+  retryAfter: number | undefined;
 
   constructor(code: ErrorCode, message?: string, field?: string) {
     super(message ?? ERRORS[code].message);
     this.code = code;
     this.field = field;
+  }
+
+  static retryable(
+    code: 'RATE_LIMITED' | 'QUEUE_FULL',
+    message: string,
+    retryAfter: number,
+  ): AppError {
+    const err = new AppError(code, message);
+    err.retryAfter = retryAfter;
+    return err;
   }
 
   get status(): number {

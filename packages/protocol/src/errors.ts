@@ -12,15 +12,29 @@ export const ERRORS = {
     status: 400,
     message: 'This client speaks another protocol version. Reload the page to update it.',
   },
+  LANGUAGE_UNAVAILABLE: {
+    status: 400,
+    message: 'This language cannot run on this server. Pick one from the list.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
+  PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
+  RUN_NOT_FOUND: { status: 404, message: 'No run has this id.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. It has been logged.' },
   STORE_UNAVAILABLE: {
     status: 503,
     message: 'Saving is temporarily unavailable. Your edits are kept and will be sent again.',
+  },
+  QUEUE_FULL: {
+    status: 503,
+    message: 'Too many runs are waiting. Try again in a moment.',
+  },
+  SANDBOX_UNAVAILABLE: {
+    status: 503,
+    message: 'Code cannot run on this server right now. The administrator has been told why.',
   },
   ROOM_UNAVAILABLE: {
     status: 503,
@@ -38,6 +52,8 @@ export interface ErrorBody {
   field?: string;
   /** The socket event that caused the error, when it came from one. */
   event?: string;
+  /** For RATE_LIMITED and QUEUE_FULL: seconds to wait before trying again. */
+  retryAfter?: number;
 }
 
 export function errorBody(

@@ -6,6 +6,7 @@ import {
   HandshakeSchema,
   PROTOCOL_VERSION,
   RoomCommandSchema,
+  RunRequestSchema,
   SOCKET_PATH,
   errorBody,
   type ClientToServerEvents,
@@ -23,6 +24,8 @@ import type { UpdateBatcher } from './batcher.js';
 import { AbuseMeter } from './abuse-meter.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
+import type { RunService } from '../runs/run-service.js';
+import { z } from 'zod';
 
 interface SocketData {
   roomId: string;
@@ -60,6 +63,7 @@ const PALETTE = [
 ];
 
 export interface SocketServerDeps {
+  runs: RunService;
   config: Config;
   store: Store;
   registry: RoomRegistry;
@@ -89,7 +93,7 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  * logic behind it trusts its inputs.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
-  const { config, store, registry, batcher, logger } = deps;
+  const { config, store, registry, batcher, logger, runs } = deps;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
     // Frames up to 4x the update limit reach our checks (and get a clear error);
@@ -98,6 +102,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     serveClient: false,
     cors: { origin: false },
   });
+
+  runs.publish = (view) => {
+    if (view.roomId) io.to(view.roomId).emit('run:update', view);
+  };
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as Record<string, unknown>;
@@ -247,6 +255,18 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   }
 
   return io;
+}
+
+const RunCancelSchema = z.object({ runId: z.string().max(64) });
+
+/** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('VALIDATION_FAILED', issue?.message, issue?.path.join('.'));
+  }
+  return parsed.data;
 }
 
 function requireAck(ack: AckFn | undefined): AckFn {

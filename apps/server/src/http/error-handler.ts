@@ -16,6 +16,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (err instanceof AppError) {
       request.log.info({ code: err.code }, err.message);
+      if (err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter));
       return reply.code(err.status).send(err.toBody());
     }
     const status = err.statusCode ?? 500;

@@ -53,7 +53,26 @@ export interface RoomEventsTable {
   at: Date;
 }
 
+export interface RunsTable {
+  id: string;
+  room_id: string | null;
+  requested_by: string;
+  requested_by_name: string;
+  language: string;
+  problem_id: string | null;
+  source: string;
+  stdin: string;
+  status: 'queued' | 'running' | 'finished';
+  verdict: string | null;
+  backend: string | null;
+  /** `{ compile, result, cases, summary }` once finished; JSON text in, object out. */
+  outcome: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: ColumnType<Date, Date, never>;
+  finished_at: Date | null;
+}
+
 export interface Database {
+  runs: RunsTable;
   rooms: RoomsTable;
   doc_updates: DocUpdatesTable;
   doc_snapshots: DocSnapshotsTable;

@@ -61,6 +61,38 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0002_runs': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('room_id', 'text', (c) => c.references('rooms.id'))
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .addColumn('requested_by_name', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('problem_id', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('stdin', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text')
+        .addColumn('backend', 'text')
+        .addColumn('outcome', 'jsonb')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('finished_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createIndex('runs_status_created')
+        .on('runs')
+        .columns(['status', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('runs_room_created')
+        .on('runs')
+        .columns(['room_id', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -8,7 +8,7 @@
  * writing: a reader that has seen seq N has seen everything of that room below
  * N. Compaction and replay rely on this.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   LoadedDoc,
   RoomPatch,
@@ -20,17 +20,10 @@ import type {
   UpdateRecord,
 } from './store.js';
 import { toBytes, toNumber, type Database } from './db.js';
-
-/** Thrown when a write names a room that does not exist; nothing of that write is stored. */
-export class UnknownRoomError extends Error {
-  override name = 'UnknownRoomError';
-  constructor(readonly roomIds: readonly string[]) {
-    super(`Unknown room${roomIds.length > 1 ? 's' : ''}: ${roomIds.join(', ')}`);
-  }
-}
-
-/** Rows per INSERT: PostgreSQL allows 65,535 parameters per statement, we use at most 5 a row. */
-const MAX_ROWS_PER_INSERT = 10_000;
+import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
+export { UnknownRoomError } from './sql-helpers.js';
+import { SqlRunStore } from './run-store.js';
+import type { RunStore } from './store.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -44,55 +37,15 @@ function toRoom(row: Pick<Database['rooms'], 'id' | 'title' | 'language'> & { cr
   return room;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Locks the rooms' rows until the transaction ends; throws UnknownRoomError if any is missing. */
-async function lockRooms(trx: Transaction<Database>, roomIds: Iterable<string>): Promise<void> {
-  const ids = [...new Set(roomIds)];
-  const rows = await trx
-    .selectFrom('rooms')
-    .select('id')
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
-  if (rows.length !== ids.length) {
-    const found = new Set(rows.map((r) => r.id));
-    throw new UnknownRoomError(ids.filter((id) => !found.has(id)));
-  }
-}
-
-async function insertTimeline(
-  trx: Transaction<Database>,
-  entries: readonly TimelineEntry[],
-): Promise<void> {
-  for (const chunk of chunks(entries, MAX_ROWS_PER_INSERT)) {
-    await trx
-      .insertInto('room_events')
-      .values(
-        chunk.map((e) => ({
-          room_id: e.roomId,
-          type: e.type,
-          actor: e.actor,
-          payload: JSON.stringify(e.payload),
-          at: e.at,
-        })),
-      )
-      .execute();
-  }
-}
-
 export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
+  readonly runs: RunStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.runs = new SqlRunStore(db);
   }
 
   async createRoom(

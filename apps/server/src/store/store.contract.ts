@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store, TimelineEntry } from './store.js';
 import { bytes, roomId, T0, update } from './store.contract-fixtures.js';
 import { docLogContract } from './store.contract-log.js';
+import { runsContract } from './store.contract-runs.js';
 
 export interface StoreHarness {
   store: Store;
@@ -108,6 +109,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
     });
 
     docLogContract({ store: () => store, newRoom: () => newRoom() });
+    runsContract({ store: () => store, newRoom: () => newRoom() });
 
     describe('timeline', () => {
       it('appends entries and pages through them in order', async () => {

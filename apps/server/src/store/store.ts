@@ -4,7 +4,7 @@
  * same SQL and the same migrations. Every implementation must pass
  * `store.contract.ts`.
  */
-import type { LanguageId } from '@tandem/protocol';
+import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
 
 export interface StoredRoom {
   id: string;
@@ -57,7 +57,50 @@ export interface RoomPatch {
   language?: LanguageId;
 }
 
+/** A run as stored: the request, and its outcome once finished. */
+export interface StoredRun {
+  id: string;
+  roomId: string | null;
+  /** Session (later account) id, and the display name shown to the room. */
+  requestedBy: string;
+  requestedByName: string;
+  language: string;
+  problemId: string | null;
+  source: string;
+  stdin: string;
+  status: 'queued' | 'running' | 'finished';
+  verdict: Verdict | null;
+  backend: 'bubblewrap' | 'wasm' | null;
+  outcome: Pick<RunView, 'compile' | 'result' | 'cases' | 'summary'> | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Runs: their requests, states and results. Queued rows are the persisted queue. */
+export interface RunStore {
+  /** Stores a new queued run and its `run.requested` timeline entry (if in a room) in one transaction. */
+  create(
+    run: Omit<StoredRun, 'status' | 'verdict' | 'backend' | 'outcome' | 'finishedAt'>,
+  ): Promise<void>;
+  markRunning(id: string, backend: 'bubblewrap' | 'wasm'): Promise<void>;
+  /** Stores the result and its `run.finished` timeline entry (if in a room) in one transaction. */
+  finish(
+    id: string,
+    result: {
+      verdict: Verdict;
+      backend: 'bubblewrap' | 'wasm' | null;
+      outcome: StoredRun['outcome'];
+      finishedAt: Date;
+    },
+  ): Promise<StoredRun | null>;
+  get(id: string): Promise<StoredRun | null>;
+  latestInRoom(roomId: string): Promise<StoredRun | null>;
+  /** Runs not finished (queued or running), oldest first: what a restarted node must run again. */
+  unfinished(): Promise<StoredRun[]>;
+}
+
 export interface Store {
+  readonly runs: RunStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ProblemSummary, ProblemView } from '@tandem/protocol';
+
+const CaseSchema = z.object({
+  stdin: z.string(),
+  expected: z.string(),
+  hidden: z.boolean().default(false),
+});
+
+/** A problem file: `problems/<id>.json`. Validated at load; a bad file stops the boot, naming it. */
+export const ProblemSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  title: z.string().min(1),
+  difficulty: z.enum(['easy', 'medium', 'hard']),
+  pattern: z.string().min(1),
+  statement: z.string().min(1),
+  limits: z
+    .object({
+      cpuMs: z.number().int().min(100).max(60_000).optional(),
+      wallMs: z.number().int().min(100).max(120_000).optional(),
+      memoryBytes: z
+        .number()
+        .int()
+        .min(16 * 1024 * 1024)
+        .max(4 * 1024 ** 3)
+        .optional(),
+    })
+    .default({}),
+  cases: z.array(CaseSchema).min(1),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const DEFAULT_LIMITS = { cpuMs: 5_000, wallMs: 10_000, memoryBytes: 256 * 1024 * 1024 };
+
+export function defaultProblemsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../problems');
+}
+
+export class ProblemCatalog {
+  private constructor(private readonly problems: Map<string, Problem>) {}
+
+  static async load(dir: string): Promise<ProblemCatalog> {
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    const problems = new Map<string, Problem>();
+    for (const file of files) {
+      let parsed: Problem;
+      try {
+        parsed = ProblemSchema.parse(JSON.parse(await readFile(path.join(dir, file), 'utf8')));
+      } catch (err) {
+        throw new Error(
+          `Problem file ${path.join(dir, file)} is invalid: ${(err as Error).message}`,
+        );
+      }
+      if (`${parsed.id}.json` !== file)
+        throw new Error(`Problem file ${file} must be named ${parsed.id}.json`);
+      problems.set(parsed.id, parsed);
+    }
+    return new ProblemCatalog(problems);
+  }
+
+  get(id: string): Problem | undefined {
+    return this.problems.get(id);
+  }
+
+  list(): ProblemSummary[] {
+    return [...this.problems.values()].map(({ id, title, difficulty, pattern }) => ({
+      id,
+      title,
+      difficulty,
+      pattern,
+    }));
+  }
+
+  /** The public view: visible cases as examples, hidden ones only counted. */
+  view(problem: Problem): ProblemView {
+    const { id, title, difficulty, pattern, statement } = problem;
+    return {
+      id,
+      title,
+      difficulty,
+      pattern,
+      statement,
+      examples: problem.cases
+        .filter((c) => !c.hidden)
+        .map(({ stdin, expected }) => ({ stdin, expected })),
+      hiddenCaseCount: problem.cases.filter((c) => c.hidden).length,
+      limits: { ...DEFAULT_LIMITS, ...problem.limits },
+    };
+  }
+}

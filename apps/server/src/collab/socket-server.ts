@@ -216,17 +216,27 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         }
         case 'room:command': {
           const reply = requireAck(ack);
-          const parsed = RoomCommandSchema.safeParse(args[0]);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new AppError('VALIDATION_FAILED', issue?.message, issue?.path.join('.'));
-          }
+          const command = parse(RoomCommandSchema, args[0]);
           const updated = toRoom(
-            await applyRoomCommand(store, roomId, parsed.data, sessionId),
+            await applyRoomCommand(store, roomId, command, sessionId),
             socket.data.baseUrl,
           );
           socket.to(roomId).emit('room:state', updated);
           reply({ ok: true, room: updated });
+          return;
+        }
+        case 'run:start': {
+          const reply = requireAck(ack);
+          const request = parse(RunRequestSchema, args[0]);
+          const run = await runs.start(request, { id: sessionId, name: socket.data.name }, roomId);
+          reply({ ok: true, run });
+          return;
+        }
+        case 'run:cancel': {
+          const reply = requireAck(ack);
+          const { runId } = parse(RunCancelSchema, args[0]);
+          await runs.cancel(runId, roomId);
+          reply({ ok: true });
           return;
         }
         default:

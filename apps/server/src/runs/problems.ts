@@ -50,9 +50,10 @@ export class ProblemCatalog {
       try {
         parsed = ProblemSchema.parse(JSON.parse(await readFile(path.join(dir, file), 'utf8')));
       } catch (err) {
-        throw new Error(
-          `Problem file ${path.join(dir, file)} is invalid: ${(err as Error).message}`,
-        );
+        const where = path.join(dir, file);
+        throw new Error(`Problem file ${where} is invalid: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       if (`${parsed.id}.json` !== file)
         throw new Error(`Problem file ${file} must be named ${parsed.id}.json`);

@@ -25,7 +25,8 @@ export interface Entry {
 }
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS = `${REPO}bench/results/latest.json`;
+/** A quick smoke run never replaces the full results or the docs. */
+const RESULTS = `${REPO}bench/results/${config.quick ? 'quick' : 'latest'}.json`;
 const DOC = `${REPO}docs/BENCHMARKS.md`;
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -138,7 +139,7 @@ export function writeReport(entries: Entry[]): void {
   mkdirSync(`${REPO}bench/results`, { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ ...env, entries }, null, 2)}\n`);
   console.log(`wrote ${RESULTS}`);
-  writeMarkdown(env, entries);
+  if (!config.quick) writeMarkdown(env, entries);
 }
 
 /** Regenerates docs/BENCHMARKS.md from bench/results/latest.json, without measuring. */

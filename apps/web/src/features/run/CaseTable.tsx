@@ -17,60 +17,62 @@ export function CaseTable({ cases }: { cases: CaseView[] }) {
   };
 
   return (
-    <table className="cases">
-      <caption className="visually-hidden">Test cases</caption>
-      <thead>
-        <tr>
-          <th scope="col">Case</th>
-          <th scope="col">Verdict</th>
-          <th scope="col">Time</th>
-          <th scope="col">Memory</th>
-        </tr>
-      </thead>
-      <tbody>
-        {cases.map((c) => {
-          const number = c.index + 1;
-          const expanded = !c.hidden && open.has(c.index);
-          const detailsId = `case-${c.index}-details`;
-          return (
-            <Fragment key={c.index}>
-              <tr data-verdict={c.verdict}>
-                <th scope="row">
-                  {c.hidden ? (
-                    <span className="case-name">
-                      Case {number} <span className="case-hidden">Hidden</span>
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="case-toggle"
-                      aria-expanded={expanded}
-                      aria-controls={expanded ? detailsId : undefined}
-                      onClick={() => toggle(c.index)}
-                    >
-                      <span className="case-chevron" aria-hidden="true" />
-                      Case {number}
-                    </button>
-                  )}
-                </th>
-                <td>
-                  <VerdictBadge verdict={c.verdict} />
-                </td>
-                <td title={`CPU ${formatMs(c.cpuMs)}`}>{formatMs(c.wallMs)}</td>
-                <td>{formatKb(c.memoryKb)}</td>
-              </tr>
-              {expanded && (
-                <tr className="case-details" id={detailsId}>
-                  <td colSpan={4}>
-                    <CaseDetails c={c} />
+    <div className="cases-wrap">
+      <table className="cases">
+        <caption className="visually-hidden">Test cases</caption>
+        <thead>
+          <tr>
+            <th scope="col">Case</th>
+            <th scope="col">Verdict</th>
+            <th scope="col">Time</th>
+            <th scope="col">Memory</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => {
+            const number = c.index + 1;
+            const expanded = !c.hidden && open.has(c.index);
+            const detailsId = `case-${c.index}-details`;
+            return (
+              <Fragment key={c.index}>
+                <tr data-verdict={c.verdict}>
+                  <th scope="row">
+                    {c.hidden ? (
+                      <span className="case-name">
+                        Case {number} <span className="case-hidden">Hidden</span>
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="case-toggle"
+                        aria-expanded={expanded}
+                        aria-controls={expanded ? detailsId : undefined}
+                        onClick={() => toggle(c.index)}
+                      >
+                        <span className="case-chevron" aria-hidden="true" />
+                        Case {number}
+                      </button>
+                    )}
+                  </th>
+                  <td>
+                    <VerdictBadge verdict={c.verdict} />
                   </td>
+                  <td title={`CPU ${formatMs(c.cpuMs)}`}>{formatMs(c.wallMs)}</td>
+                  <td>{formatKb(c.memoryKb)}</td>
                 </tr>
-              )}
-            </Fragment>
-          );
-        })}
-      </tbody>
-    </table>
+                {expanded && (
+                  <tr className="case-details" id={detailsId}>
+                    <td colSpan={4}>
+                      <CaseDetails c={c} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

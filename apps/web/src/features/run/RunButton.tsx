@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { RUN_KEYSHORTCUTS, RUN_SHORTCUT } from '../../ui/shortcut';
-import { sandboxNote } from './sandbox';
+import { sandboxNote, toolchainName } from './toolchain';
 import type { RunSession } from './useRunSession';
 
 function runLabel(session: RunSession): string {
@@ -56,7 +56,7 @@ export function RunButton({ session }: { session: RunSession }) {
         )}
         {toolchain && (
           <span className="run-toolchain">
-            {toolchain.version} · {sandboxNote(toolchain.backend)}
+            {toolchainName(toolchain)} · {sandboxNote(toolchain.backend)}
           </span>
         )}
       </div>

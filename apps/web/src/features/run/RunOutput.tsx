@@ -2,13 +2,13 @@ import type { RunLanguage, RunView } from '@tandem/protocol';
 import { RUN_SHORTCUT } from '../../ui/shortcut';
 import { VerdictBadge, verdictLabel } from '../../ui/verdict';
 import { CaseTable } from './CaseTable';
-import { sandboxNote } from './sandbox';
+import { sandboxNote, toolchainName } from './toolchain';
 import { StepStats, StepStreams } from './StepOutput';
 
-/** "Ada ran Python 3.11.2": the toolchain's own version string when the server listed it. */
+/** "Ada ran Python 3.11.2". */
 function whoRan(run: RunView, languages: RunLanguage[]): string {
   const language = languages.find((l) => l.id === run.language);
-  return `${run.requestedBy} ran ${language?.version ?? language?.label ?? run.language}`;
+  return `${run.requestedBy} ran ${language ? toolchainName(language) : run.language}`;
 }
 
 /** One sentence for screen readers when a run ends; the output itself is read on demand. */
@@ -16,6 +16,12 @@ function announcement(run: RunView): string {
   if (run.status !== 'finished' || !run.verdict) return '';
   const passed = run.summary ? `, ${run.summary.passed} of ${run.summary.total} passed` : '';
   return `Run finished: ${verdictLabel(run.verdict)}${passed}.`;
+}
+
+function sandboxFailed(run: RunView): boolean {
+  return (
+    run.verdict === 'internal_error' || !!run.cases?.some((c) => c.verdict === 'internal_error')
+  );
 }
 
 function Progress({ run }: { run: RunView }) {
@@ -72,6 +78,12 @@ function RunResult({ run, languages }: { run: RunView; languages: RunLanguage[] 
         <span>{whoRan(run, languages)}</span>
         {run.backend && <span className="run-sandbox">{sandboxNote(run.backend)}</span>}
       </p>
+      {sandboxFailed(run) && (
+        <p className="run-note">
+          The sandbox failed to run this code: it is not the program&apos;s fault. Try again; if it
+          keeps happening, the server&apos;s log says why.
+        </p>
+      )}
       {compilerSpoke && run.compile && (
         <div className="run-step">
           <h3 className="run-step-title">Compiler output</h3>

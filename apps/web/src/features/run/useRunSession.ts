@@ -53,6 +53,9 @@ function whyBlocked(
   if (languages.state === 'loading') return 'Checking which languages can run here…';
   // Without the list the server still decides: let the person try.
   if (languages.state === 'failed' || toolchain) return null;
+  if (languages.languages.length === 0) {
+    return 'Code cannot run on this server right now: no sandbox is available. You can still write code.';
+  }
   return `${languageLabel(language)} can't run on this server: its toolchain is not installed. You can still write code in it.`;
 }
 

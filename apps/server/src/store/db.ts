@@ -1,18 +1,19 @@
 /**
  * The database schema as Kysely types, and opening a Kysely instance on the
  * driver the configuration selects: a `pg` pool when `databaseUrl` is set,
- * embedded PGlite under `dataDir/pglite` otherwise. The tables themselves are
+ * embedded PGlite under `dataDir/pglite` otherwise, on a thread of its own
+ * (`pglite-thread.ts`). The tables themselves are
  * created by `migrations.ts`; keep both in step.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { LanguageId } from '@tandem/protocol';
 import type { Config } from '../config.js';
 import { pgliteDialect } from './pglite-dialect.js';
+import { PGliteThread } from './pglite-thread.js';
 
 /**
  * A `bigint`/`bigserial` column as the drivers return it: a string from `pg`,
@@ -116,8 +117,8 @@ export async function openDatabase(
   }
   const dir = path.join(config.dataDir, 'pglite');
   await fs.mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
-  return new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+  const thread = await PGliteThread.start(dir);
+  return new Kysely<Database>({ dialect: pgliteDialect(thread) });
 }
 
 /** Converts an int8 value from either driver; throws rather than lose precision. */

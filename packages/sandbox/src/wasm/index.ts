@@ -1,0 +1,2 @@
+export { WasmBackend } from './backend.js';
+export type { WasmBackendOptions } from './backend.js';

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { RUN_KEYSHORTCUTS, RUN_SHORTCUT } from '../../ui/shortcut';
 import { sandboxNote, toolchainName } from './toolchain';
 import type { RunSession } from './useRunSession';
@@ -23,11 +23,21 @@ export function RunButton({ session }: { session: RunSession }) {
   const { blockedReason, inFlight, starting, stopping, toolchain, error } = session;
   const unavailable = blockedReason !== null || inFlight || starting;
   const label = runLabel(session);
+  const runRef = useRef<HTMLButtonElement>(null);
+  const stopPressed = useRef(false);
+
+  useEffect(() => {
+    // Stop disappears with the run it stopped: focus goes back to Run, not to the page's start.
+    if (inFlight || !stopPressed.current) return;
+    stopPressed.current = false;
+    if (document.activeElement === document.body) runRef.current?.focus();
+  }, [inFlight]);
 
   return (
     <div className="run-controls">
       <div className="run-buttons">
         <button
+          ref={runRef}
           type="button"
           className="button run-button"
           data-state={inFlight ? session.latest?.status : undefined}
@@ -48,6 +58,7 @@ export function RunButton({ session }: { session: RunSession }) {
             className="button button-secondary"
             aria-disabled={stopping}
             onClick={() => {
+              stopPressed.current = true;
               if (!stopping) session.stop();
             }}
           >

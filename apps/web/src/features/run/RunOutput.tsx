@@ -5,10 +5,11 @@ import { CaseTable } from './CaseTable';
 import { sandboxNote, toolchainName } from './toolchain';
 import { StepStats, StepStreams } from './StepOutput';
 
-/** "Ada ran Python 3.11.2". */
+/** "Ada ran Python 3.11.2", or "Ada is running …" until it has finished. */
 function whoRan(run: RunView, languages: RunLanguage[]): string {
   const language = languages.find((l) => l.id === run.language);
-  return `${run.requestedBy} ran ${language ? toolchainName(language) : run.language}`;
+  const verb = run.status === 'finished' ? 'ran' : 'is running';
+  return `${run.requestedBy} ${verb} ${language ? toolchainName(language) : run.language}`;
 }
 
 /** One sentence for screen readers when a run ends; the output itself is read on demand. */

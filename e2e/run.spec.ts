@@ -140,3 +140,24 @@ test('a judged run shows a verdict per case; hidden cases show no input', async 
     await expect(output(page)).toContainText('4 / 4 passed');
   }
 });
+
+test('a judged run fits a phone screen', async ({ newPerson, createRoom }) => {
+  const room = await createRoom('Phone run');
+  const page = await newPerson({ viewport: { width: 375, height: 740 }, isMobile: true });
+  await joinRoom(page, `/r/${room.id}`, 'Ada');
+  await page.getByLabel('Problem').selectOption('sum-of-two');
+  await writeProgram(page, [], 'a, b = map(int, input().split())\nprint(a + b)');
+  await runButton(page, 'Run tests').click();
+  await expect(output(page)).toContainText('4 / 4 passed');
+  await page.getByRole('button', { name: 'Case 1' }).click();
+  await expect(output(page).locator('.case-details')).toBeVisible();
+
+  // Below the editor, the panel stacks; nothing makes the page scroll sideways.
+  const overflow = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    body: document.body.scrollWidth - document.body.clientWidth,
+  }));
+  expect(overflow).toEqual({ page: 0, body: 0 });
+  await output(page).getByRole('table').scrollIntoViewIfNeeded();
+  await expect(output(page).getByRole('table')).toBeInViewport();
+});

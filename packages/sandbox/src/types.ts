@@ -50,6 +50,7 @@ export type StepOutcome =
   | 'time_limit' // CPU or wall limit reached; we killed it
   | 'memory_limit'
   | 'output_limit'
+  | 'cancelled' // the request's AbortSignal fired; we killed it
   | 'internal_error'; // the sandbox itself failed; `error` says why
 
 export interface StepResult extends StepView {
@@ -84,6 +85,12 @@ export interface LanguageSpec {
   env?: Record<string, string>;
   limits?: Partial<Limits>;
   compileLimits?: Partial<Limits>;
+  /**
+   * Runtimes with their own heap cap (the JVM) fail with an error before the
+   * cgroup limit is reached: a failed run whose stderr contains this text is
+   * reported as `memory_limit`, not `runtime_error`.
+   */
+  memoryErrorMarker?: string;
   template: string;
 }
 
@@ -100,6 +107,12 @@ export interface StepRequest {
   workspace: Workspace;
   stdin: string;
   limits: Limits;
+  /**
+   * Compile steps write their output into the work dir. Run steps see it
+   * read-only (the default), so one test case cannot leave anything behind for
+   * the next (e.g. a hidden case's input for a visible case to print).
+   */
+  writableWorkDir?: boolean;
   signal?: AbortSignal;
 }
 

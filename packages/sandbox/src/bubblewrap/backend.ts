@@ -1,0 +1,191 @@
+/**
+ * The bubblewrap backend: each step runs in a fresh bwrap sandbox (every
+ * namespace unshared, no capabilities, uid 65534 on the host too) inside its
+ * own cgroup. It fails closed: without bwrap, root, or a writable cgroup
+ * hierarchy with memory, pids and CPU accounting, it reports itself
+ * unavailable instead of running anything.
+ */
+import { constants } from 'node:fs';
+import { access, lstat, readlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_RUN_LIMITS } from '../types.js';
+import type {
+  LanguageSpec,
+  SandboxBackend,
+  SourceFile,
+  StepRequest,
+  StepResult,
+  Workspace,
+} from '../types.js';
+import { BWRAP, PRLIMIT, buildBoxCommand, type HostLayout } from './args.js';
+import { detectCgroups, type Cgroups } from './cgroup.js';
+import { supervise } from './supervise.js';
+import { BoxWorkspace, prepareStateDir } from './workspace.js';
+
+export interface BubblewrapOptions {
+  /** Host folder for job folders and the box's /etc files (default: `<tmpdir>/tandem-sandbox`). */
+  stateDir?: string;
+  /** Name of the parent cgroup the step groups are created under (default `tandem`). */
+  cgroupParent?: string;
+}
+
+interface Ready {
+  cgroups: Cgroups;
+  layout: HostLayout;
+  jobsDir: string;
+}
+
+const HOST_TOOLS = [BWRAP, PRLIMIT, '/usr/bin/mount', '/usr/bin/umount'];
+const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+/** bwrap's own two processes (monitor and the sandbox's init) live in the step's group too. */
+const BWRAP_PROCESSES = 2;
+
+export class BubblewrapBackend implements SandboxBackend {
+  readonly name = 'bubblewrap' as const;
+  private ready: Promise<Ready | string> | null = null;
+  private readonly versions = new Map<string, Promise<{ version: string } | null>>();
+  private readonly workspaces = new WeakSet<Workspace>();
+  private steps = 0;
+
+  constructor(private readonly options: BubblewrapOptions = {}) {}
+
+  async unavailableReason(): Promise<string | null> {
+    const ready = await this.setUp();
+    return typeof ready === 'string' ? ready : null;
+  }
+
+  supports(language: LanguageSpec): Promise<{ version: string } | null> {
+    let probe = this.versions.get(language.id);
+    if (!probe) {
+      probe = this.probeVersion(language);
+      this.versions.set(language.id, probe);
+    }
+    return probe;
+  }
+
+  async prepare(files: SourceFile[]): Promise<Workspace> {
+    const ready = await this.requireReady();
+    const workspace = new BoxWorkspace(ready.jobsDir);
+    try {
+      await workspace.create(files, DEFAULT_RUN_LIMITS.scratchBytes);
+    } catch (error) {
+      await workspace.dispose().catch(() => undefined);
+      throw error;
+    }
+    this.workspaces.add(workspace);
+    return workspace;
+  }
+
+  async step(request: StepRequest): Promise<StepResult> {
+    const ready = await this.requireReady();
+    const workspace = request.workspace;
+    if (!(workspace instanceof BoxWorkspace) || !this.workspaces.has(workspace)) {
+      throw new Error('the workspace was not prepared by this backend');
+    }
+    await workspace.ensureScratch(request.limits.scratchBytes);
+    await workspace.addFiles(request.files);
+    const { file, args } = buildBoxCommand(
+      request.language,
+      request.argv,
+      request.limits,
+      ready.layout,
+      { srcDir: workspace.srcDir, workDir: workspace.workDir },
+      request.writableWorkDir,
+    );
+    const cgroup = await ready.cgroups.create(`${workspace.id}-${++this.steps}`, {
+      ...request.limits,
+      processes: request.limits.processes + BWRAP_PROCESSES,
+    });
+    try {
+      return await supervise({
+        file,
+        args,
+        stdin: request.stdin,
+        limits: request.limits,
+        cgroup,
+        signal: request.signal,
+      });
+    } finally {
+      await cgroup.remove();
+    }
+  }
+
+  private async requireReady(): Promise<Ready> {
+    const ready = await this.setUp();
+    if (typeof ready === 'string') throw new Error(`bubblewrap backend unavailable: ${ready}`);
+    return ready;
+  }
+
+  private setUp(): Promise<Ready | string> {
+    this.ready ??= this.checkHost();
+    return this.ready;
+  }
+
+  private async checkHost(): Promise<Ready | string> {
+    if (process.platform !== 'linux') return 'bubblewrap needs Linux';
+    for (const tool of HOST_TOOLS) {
+      if (!(await isExecutable(tool))) return `${tool} is missing`;
+    }
+    if (process.getuid?.() !== 0) {
+      return 'the bubblewrap backend must run as root to create cgroups and mount job tmpfs';
+    }
+    const cgroups = await detectCgroups(this.options.cgroupParent);
+    if (typeof cgroups === 'string') return cgroups;
+    try {
+      const stateDir = this.options.stateDir ?? path.join(tmpdir(), 'tandem-sandbox');
+      const { etcDir, jobsDir } = await prepareStateDir(stateDir);
+      return { cgroups, layout: { ...(await hostLayout()), etcDir }, jobsDir };
+    } catch (error) {
+      return `cannot prepare the sandbox state folder: ${String(error)}`;
+    }
+  }
+
+  /** Runs the language's version command in a box: proves the toolchain really runs there. */
+  private async probeVersion(language: LanguageSpec): Promise<{ version: string } | null> {
+    if (typeof (await this.setUp()) === 'string') return null;
+    for (const binary of language.requires) {
+      if (!(await isExecutable(binary))) return null;
+    }
+    const workspace = await this.prepare([]);
+    try {
+      const result = await this.step({
+        language,
+        argv: language.version,
+        files: [],
+        workspace,
+        stdin: '',
+        limits: { ...DEFAULT_RUN_LIMITS, memoryBytes: 512 * 1024 * 1024 },
+      });
+      if (result.outcome !== 'exited' || result.exitCode !== 0) return null;
+      const line = `${result.stdout}\n${result.stderr}`.split('\n').find((l) => l.trim());
+      return line ? { version: line.trim() } : null;
+    } finally {
+      await workspace.dispose();
+    }
+  }
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function hostLayout(): Promise<Omit<HostLayout, 'etcDir'>> {
+  const symlinks: Record<string, string> = {};
+  const dirs: string[] = [];
+  for (const entry of TOP_LEVEL) {
+    try {
+      const stat = await lstat(entry);
+      if (stat.isSymbolicLink()) symlinks[entry] = await readlink(entry);
+      else if (stat.isDirectory()) dirs.push(entry);
+    } catch {
+      // Not on this host.
+    }
+  }
+  return { symlinks, dirs };
+}

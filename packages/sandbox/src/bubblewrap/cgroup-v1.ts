@@ -1,0 +1,143 @@
+/**
+ * cgroup v1: one folder per controller hierarchy (memory, pids, cpuacct,
+ * cpu, freezer), all named `<parent>/<step id>`.
+ *
+ * Killing: SIGKILL every member; if some remain (a fork bomb racing the
+ * sweep), freeze the group so nothing can fork or exit mid-sweep, SIGKILL
+ * every member, thaw so the signals are delivered, repeat until empty. Without
+ * a freezer hierarchy the sweep is simply repeated; the pids limit bounds how
+ * many processes can appear between two sweeps.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Limits } from '../types.js';
+import type { CgroupMount, CgroupUsage, Cgroups, StepCgroup } from './cgroup.js';
+import {
+  PROBE_LIMITS,
+  delay,
+  exists,
+  killPids,
+  parseKeyValues,
+  readControl,
+  readPids,
+  removeGroupDir,
+  writeControl,
+} from './cgroup-files.js';
+
+const REQUIRED = ['memory', 'pids', 'cpuacct'] as const;
+const OPTIONAL = ['cpu', 'freezer'] as const;
+type Controller = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+
+/** Lower than the default 1024: the server's event loop wins over sandboxed code. */
+const CPU_SHARES = 256;
+
+export async function detectCgroupV1(
+  mounts: CgroupMount[],
+  parentName: string,
+): Promise<Cgroups | string> {
+  const roots = new Map<Controller, string>();
+  for (const controller of [...REQUIRED, ...OPTIONAL]) {
+    const mount = mounts.find((m) => m.type === 'cgroup' && m.controllers.includes(controller));
+    if (mount) roots.set(controller, path.join(mount.path, parentName));
+  }
+  const missing = REQUIRED.filter((controller) => !roots.has(controller));
+  if (missing.length > 0) return `cgroup v1: no ${missing.join(', ')} hierarchy mounted`;
+  try {
+    for (const dir of new Set(roots.values())) await mkdir(dir, { recursive: true });
+    const cgroups = new CgroupsV1(roots);
+    const probe = await cgroups.create(`probe-${process.pid}`, PROBE_LIMITS);
+    await probe.usage();
+    await probe.remove();
+    return cgroups;
+  } catch (error) {
+    return `cgroup v1: cannot create and limit a group under ${parentName}: ${String(error)}`;
+  }
+}
+
+class CgroupsV1 {
+  readonly version = 1 as const;
+  constructor(private readonly roots: Map<Controller, string>) {}
+
+  async create(id: string, limits: Limits): Promise<StepCgroup> {
+    const dirs = new Map<Controller, string>();
+    for (const [controller, root] of this.roots) dirs.set(controller, path.join(root, id));
+    const unique = [...new Set(dirs.values())];
+    for (const dir of unique) await mkdir(dir);
+    const group = new StepCgroupV1(dirs, unique);
+    try {
+      const memory = dirs.get('memory') as string;
+      await writeControl(path.join(memory, 'memory.limit_in_bytes'), limits.memoryBytes);
+      const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
+      if (await exists(memsw)) await writeControl(memsw, limits.memoryBytes);
+      await writeControl(path.join(dirs.get('pids') as string, 'pids.max'), limits.processes);
+      const cpu = dirs.get('cpu');
+      if (cpu) await writeControl(path.join(cpu, 'cpu.shares'), CPU_SHARES);
+    } catch (error) {
+      await group.remove();
+      throw error;
+    }
+    return group;
+  }
+}
+
+class StepCgroupV1 implements StepCgroup {
+  private removed = false;
+  constructor(
+    private readonly dirs: Map<Controller, string>,
+    private readonly unique: string[],
+  ) {}
+
+  private file(controller: Controller, name: string): string {
+    return path.join(this.dirs.get(controller) as string, name);
+  }
+
+  async join(pid: number): Promise<void> {
+    for (const dir of this.unique) await writeControl(path.join(dir, 'cgroup.procs'), pid);
+  }
+
+  async usage(): Promise<CgroupUsage> {
+    const [cpuNs, peak, oom, failures] = await Promise.all([
+      readControl(this.file('cpuacct', 'cpuacct.usage')),
+      readControl(this.file('memory', 'memory.max_usage_in_bytes')),
+      readControl(this.file('memory', 'memory.oom_control')),
+      readControl(this.file('memory', 'memory.failcnt')),
+    ]);
+    return {
+      cpuMs: Number(cpuNs) / 1e6,
+      peakBytes: Number(peak),
+      oomKilled: (parseKeyValues(oom).get('oom_kill') ?? 0) > 0,
+      hitLimit: Number(failures) > 0,
+    };
+  }
+
+  async killAll(): Promise<void> {
+    const procs = this.file('pids', 'cgroup.procs');
+    const freezer = this.dirs.get('freezer');
+    for (let sweep = 0; ; sweep++) {
+      const pids = await readPids(procs);
+      if (pids.length === 0) return;
+      // Most jobs die at the first sweep; the freezer is for those still forking.
+      const freeze = freezer !== undefined && sweep > 0;
+      if (freeze) await this.freeze(freezer, 'FROZEN');
+      killPids(freeze ? await readPids(procs) : pids);
+      if (freeze) await writeControl(path.join(freezer, 'freezer.state'), 'THAWED');
+      await delay(Math.min(sweep + 1, 20));
+    }
+  }
+
+  private async freeze(dir: string, state: 'FROZEN'): Promise<void> {
+    const file = path.join(dir, 'freezer.state');
+    await writeControl(file, state);
+    for (let i = 0; i < 100; i++) {
+      if ((await readControl(file)).trim() === state) return;
+      await delay(1);
+    }
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    await this.killAll();
+    for (const dir of this.unique) await removeGroupDir(dir);
+    this.removed = true;
+  }
+}

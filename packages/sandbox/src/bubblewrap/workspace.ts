@@ -1,0 +1,135 @@
+/**
+ * A job's folders on the host, and why the host can trust them.
+ *
+ * The worst sandbox escapes (Judge0's CVE-2024-28185 and -28189, Compiler
+ * Explorer's output-file read) came from the host opening, writing or chowning
+ * a path inside a folder the untrusted code could write to: the program had
+ * planted a symlink there. So each job has two folders, with opposite rules:
+ *
+ * - `src/`: owned by root (0755, files 0644), written only by the host, bound
+ *   READ-ONLY at `/src` in every step. The box can never change anything here,
+ *   so the host may write into it at any time. Files are created with
+ *   `O_CREAT|O_EXCL` ('wx'), which never follows a link either way.
+ * - `box/`: the mount point of a tmpfs mounted for this job (size-limited,
+ *   nosuid, nodev, owned by the box's uid, 0700), bound READ-WRITE at `/box`.
+ *   It carries a compile step's output to the run steps of the same job. The
+ *   host NEVER opens, reads, lists, chowns or copies anything inside it:
+ *   program output reaches the host only through pipes. At the end the host
+ *   detaches the mount (`umount --lazy` on the mount point, whose parent the
+ *   box cannot write) and only then removes the now-empty mount point.
+ *
+ * Both live under `<root>/jobs/<id>/` (root-owned, 0711), so the box's uid can
+ * reach them by path for the bind mounts but cannot list or change them.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { SourceFile, Workspace } from '../types.js';
+import { BOX_GID, BOX_UID } from './args.js';
+
+const run = promisify(execFile);
+const MOUNT = '/usr/bin/mount';
+const UMOUNT = '/usr/bin/umount';
+
+/** A plain file name: no `/`, no `..`, no NUL, no leading dot or dash, at most 128 bytes. */
+const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
+
+export function assertSafeFileName(name: string): void {
+  if (!SAFE_NAME.test(name) || name.includes('..')) {
+    throw new Error(`unsafe source file name: ${JSON.stringify(name.slice(0, 200))}`);
+  }
+}
+
+/** Creates the state folder and the box's own /etc/passwd and /etc/group. */
+export async function prepareStateDir(root: string): Promise<{ etcDir: string; jobsDir: string }> {
+  const etcDir = path.join(root, 'etc');
+  const jobsDir = path.join(root, 'jobs');
+  await mkdir(etcDir, { recursive: true });
+  await mkdir(jobsDir, { recursive: true });
+  await chmod(root, 0o711);
+  await chmod(jobsDir, 0o711);
+  await chmod(etcDir, 0o755);
+  const passwd = `nobody:x:${BOX_UID}:${BOX_GID}:nobody:/tmp:/usr/sbin/nologin\n`;
+  await writeFile(path.join(etcDir, 'passwd'), passwd, { mode: 0o644 });
+  await writeFile(path.join(etcDir, 'group'), `nogroup:x:${BOX_GID}:\n`, { mode: 0o644 });
+  return { etcDir, jobsDir };
+}
+
+export class BoxWorkspace implements Workspace {
+  readonly id: string;
+  readonly srcDir: string;
+  readonly workDir: string;
+  private readonly jobDir: string;
+  private readonly names = new Set<string>();
+  private scratchBytes = 0;
+  private mounted = false;
+  private disposed = false;
+
+  constructor(jobsDir: string) {
+    this.id = randomUUID();
+    this.jobDir = path.join(jobsDir, this.id);
+    this.srcDir = path.join(this.jobDir, 'src');
+    this.workDir = path.join(this.jobDir, 'box');
+  }
+
+  /** Creates the folders and mounts the job's tmpfs. */
+  async create(files: readonly SourceFile[], scratchBytes: number): Promise<void> {
+    await mkdir(this.jobDir, { mode: 0o711 });
+    await chmod(this.jobDir, 0o711);
+    await mkdir(this.srcDir, { mode: 0o755 });
+    await chmod(this.srcDir, 0o755);
+    await mkdir(this.workDir, { mode: 0o700 });
+    await this.mount(scratchBytes);
+    await this.addFiles(files);
+  }
+
+  /** Adds sources to the read-only `/src`; a name may be written once per job. */
+  async addFiles(files: readonly SourceFile[]): Promise<void> {
+    for (const file of files) {
+      assertSafeFileName(file.name);
+      if (this.names.has(file.name)) throw new Error(`duplicate source file: ${file.name}`);
+      this.names.add(file.name);
+      await writeFile(path.join(this.srcDir, file.name), file.content, { flag: 'wx', mode: 0o644 });
+    }
+  }
+
+  /** Resizes the job's tmpfs when a step asks for a different scratch size. */
+  async ensureScratch(scratchBytes: number): Promise<void> {
+    if (scratchBytes !== this.scratchBytes) await this.mount(scratchBytes);
+  }
+
+  private async mount(scratchBytes: number): Promise<void> {
+    const options = [
+      `size=${scratchBytes}`,
+      'mode=0700',
+      `uid=${BOX_UID}`,
+      `gid=${BOX_GID}`,
+      'nosuid',
+      'nodev',
+    ];
+    if (this.mounted) options.unshift('remount');
+    await run(MOUNT, ['-t', 'tmpfs', '-o', options.join(','), 'tandem-job', this.workDir]);
+    this.mounted = true;
+    this.scratchBytes = scratchBytes;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.mounted) {
+      // If this fails the job's tmpfs stays mounted and we must not touch it by path.
+      await run(UMOUNT, ['--lazy', this.workDir]);
+      this.mounted = false;
+    }
+    await rmdir(this.workDir).catch(ignoreMissing);
+    for (const name of this.names) await unlink(path.join(this.srcDir, name)).catch(ignoreMissing);
+    await rmdir(this.srcDir).catch(ignoreMissing);
+    await rmdir(this.jobDir).catch(ignoreMissing);
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}

@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RoomIdSchema, RunRequestSchema } from '@tandem/protocol';
+import {
+  MAX_SOURCE_BYTES,
+  MAX_STDIN_BYTES,
+  RoomIdSchema,
+  RunRequestSchema,
+} from '@tandem/protocol';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { ProblemCatalog } from './problems.js';
@@ -60,6 +65,9 @@ export const runRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/rooms/:id/runs',
     {
+      // Room for a source and stdin at their limits, JSON-escaped, so that
+      // validation (not the body parser) says which field is too large.
+      bodyLimit: 4 * (MAX_SOURCE_BYTES + MAX_STDIN_BYTES),
       schema: {
         summary: 'Run code in a room (judged when problemId is set)',
         description:

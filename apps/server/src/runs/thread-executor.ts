@@ -75,6 +75,9 @@ export class ThreadExecutor implements RunExecutor {
     const { logger } = this.options;
     this.worker = new Worker(this.options.entry ?? DEFAULT_WORKER_ENTRY, {
       workerData: { backend: this.options.backend, logLevel: this.options.logLevel },
+      // The worker runs built JavaScript: none of the parent's flags (a test runner's
+      // `--conditions source`, say) may make it resolve TypeScript sources.
+      execArgv: [],
     });
     this.info = new Promise<ExecutorInfo>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {

@@ -86,7 +86,7 @@ export async function join(systems: readonly SystemName[], trace: TraceData): Pr
   const measured = 'metrics' in ours && [warm, cold, bytes].every((s) => Number.isFinite(s.median));
   return {
     name: 'join',
-    unit: 'ms until the joining client holds the whole text; bytes the server sent',
+    unit: 'ms until the joining client holds the whole text; bytes on the wire',
     ours,
     peers: Object.fromEntries(
       docSystems.filter((s) => s !== 'ours').map((s) => [s, summarize(results.get(s))]),
@@ -101,7 +101,7 @@ export async function join(systems: readonly SystemName[], trace: TraceData): Pr
     notes: [
       `Document: the automerge-paper trace's final state, ${trace.endContent.length} characters; Y.encodeStateAsUpdate = ${v1} bytes (V1), ${trace.finalV2.byteLength} bytes (V2).`,
       `Warm: ${config.join.warmJoins} joins while a holder client keeps the room loaded. Cold: ${config.join.coldJoins} joins, each right after a server restart (peers persist to a state file through their own persistence hooks).`,
-      'bytes_on_join counts every frame payload the server sent to a protocol-level client joining with an empty state vector, until the sync reply; doc_bytes is the document update alone. The floor relay keeps no document and is not part of this benchmark.',
+      'bytes_on_join counts the bytes on the wire: what a protocol-level client joining with an empty state vector read from its TCP socket (HTTP upgrade response, WebSocket and protocol framing, after any per-message compression) until it held the document; each system runs with its own compression setting (Tandem: permessage-deflate for frames of 2 KiB and more; the peers: none, their default). doc_bytes is the uncompressed document update alone. The floor relay keeps no document and is not part of this benchmark.',
     ],
   };
 }

@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TEXT_KEY } from '../trace.js';
 import type { JoinBytes, PushResult, WireClient } from './types.js';
-import { sendAll } from './types.js';
+import { sendAll, WireCounter } from './types.js';
 
 const SYNC = 0;
 const AUTH = 2;
@@ -38,18 +38,23 @@ function sync(room: string, sub: number, payload: Uint8Array): Uint8Array {
 }
 
 interface Handlers {
-  frame?: (bytes: number) => void;
   step2?: (update: Uint8Array) => void;
   status?: () => void;
 }
 
 /** Connects and authenticates (empty token) for one document. */
-async function open(url: string, room: string, on: Handlers): Promise<WebSocket> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws'));
+async function open(
+  url: string,
+  room: string,
+  on: Handlers,
+  agent?: WireCounter,
+): Promise<WebSocket> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws'), {
+    ...(agent === undefined ? {} : { agent }),
+  });
   let authed: () => void = () => {};
   const authenticated = new Promise<void>((r) => (authed = r));
   ws.on('message', (data: Buffer) => {
-    on.frame?.(data.byteLength);
     const dec = decoding.createDecoder(new Uint8Array(data));
     decoding.readVarString(dec);
     const type = decoding.readVarUint(dec);
@@ -102,16 +107,17 @@ export function hocuspocusWire(url: string): WireClient {
       return { ms, acked, verified: doc.getText(TEXT_KEY).toString() === expectedText };
     },
     async joinBytes(room): Promise<JoinBytes> {
-      let total = 0;
+      const counter = new WireCounter();
       let finish: (u: Uint8Array) => void = () => {};
       const got = new Promise<Uint8Array>((r) => (finish = r));
       const start = performance.now();
-      const ws = await open(url, room, { frame: (n) => (total += n), step2: (u) => finish(u) });
+      const ws = await open(url, room, { step2: (u) => finish(u) }, counter);
       ws.send(sync(room, STEP1, EMPTY_SV));
       const state = await got;
       const ms = performance.now() - start;
+      const totalBytes = counter.bytesRead;
       ws.close();
-      return { totalBytes: total, docBytes: state.byteLength, ms };
+      return { totalBytes, docBytes: state.byteLength, ms };
     },
   };
 }

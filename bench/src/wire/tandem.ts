@@ -12,27 +12,22 @@ import {
 } from '@tandem/protocol';
 import { TEXT_KEY } from '../trace.js';
 import type { JoinBytes, PushResult, WireClient } from './types.js';
-import { byteLength, sendAll } from './types.js';
+import { sendAll, WireCounter } from './types.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const EMPTY_SV = Y.encodeStateVector(new Y.Doc());
 
-function open(
-  url: string,
-  roomId: string,
-  onBytes: (n: number) => void = () => {},
-): Promise<ClientSocket> {
+function open(url: string, roomId: string, counter?: WireCounter): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     path: SOCKET_PATH,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     auth: { v: PROTOCOL_VERSION, roomId, name: 'bench-wire' },
+    // Passed through to `ws`; the option is mistyped as string | boolean.
+    ...(counter === undefined ? {} : { agent: counter as unknown as string }),
   });
-  socket.io.on('open', () =>
-    socket.io.engine.on('packet', (p: { data?: unknown }) => onBytes(1 + byteLength(p.data))),
-  );
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => reject(err));
@@ -84,13 +79,14 @@ export function tandemWire(url: string): WireClient {
       return { ms, acked, verified: doc.getText(TEXT_KEY).toString() === expectedText };
     },
     async joinBytes(roomId): Promise<JoinBytes> {
-      let total = 0;
+      const counter = new WireCounter();
       const start = performance.now();
-      const socket = await open(url, roomId, (n) => (total += n));
+      const socket = await open(url, roomId, counter);
       const state = await syncStep1(socket);
       const ms = performance.now() - start;
+      const totalBytes = counter.bytesRead;
       socket.disconnect();
-      return { totalBytes: total, docBytes: state.byteLength, ms };
+      return { totalBytes, docBytes: state.byteLength, ms };
     },
   };
 }

@@ -3,6 +3,9 @@
  * no client document, so replay and join-size figures measure the server
  * alone.
  */
+import http from 'node:http';
+import net from 'node:net';
+import type stream from 'node:stream';
 
 export interface PushResult {
   /** From the first update sent to the server having applied (and acknowledged) the last. */
@@ -14,7 +17,11 @@ export interface PushResult {
 }
 
 export interface JoinBytes {
-  /** Every byte the server sent until the joining client holds the document. */
+  /**
+   * Every byte the joining client read from its TCP socket until it held the
+   * document: HTTP upgrade response, WebSocket and protocol framing, after any
+   * per-message compression the server applied.
+   */
   totalBytes: number;
   /** The document payload alone (the sync step 2 update). */
   docBytes: number;
@@ -30,6 +37,29 @@ export interface WireClient {
   joinBytes(roomId: string): Promise<JoinBytes>;
 }
 
+/**
+ * An HTTP agent that keeps the sockets it opens, so a client can tell how many
+ * bytes reached it on the wire. `ws` and socket.io-client both accept an agent,
+ * so every system's join is counted the same way.
+ */
+export class WireCounter extends http.Agent {
+  readonly #sockets: stream.Duplex[] = [];
+
+  override createConnection(
+    options: http.ClientRequestArgs,
+    callback?: (err: Error | null, stream: stream.Duplex) => void,
+  ): stream.Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    if (socket) this.#sockets.push(socket);
+    return socket;
+  }
+
+  /** TCP payload bytes received so far on every socket this agent opened. */
+  get bytesRead(): number {
+    return this.#sockets.reduce((n, s) => n + (s instanceof net.Socket ? s.bytesRead : 0), 0);
+  }
+}
+
 /** Yields to the event loop every `every` items, so acknowledgements are read while sending. */
 export async function sendAll(
   updates: Uint8Array[],
@@ -40,12 +70,4 @@ export async function sendAll(
     send(updates[i]!);
     if (i % every === every - 1) await new Promise((r) => setImmediate(r));
   }
-}
-
-export function byteLength(data: unknown): number {
-  if (typeof data === 'string') return Buffer.byteLength(data);
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (ArrayBuffer.isView(data)) return data.byteLength;
-  if (Array.isArray(data)) return data.reduce((n: number, d) => n + byteLength(d), 0);
-  return 0;
 }

@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { TEXT_KEY } from '../trace.js';
 import type { JoinBytes, PushResult, WireClient } from './types.js';
-import { sendAll } from './types.js';
+import { sendAll, WireCounter } from './types.js';
 
 const MSG_SYNC = 0;
 const STEP1 = 0;
@@ -26,12 +26,13 @@ const EMPTY_SV = Y.encodeStateVector(new Y.Doc());
 function open(
   url: string,
   roomId: string,
-  onFrame: (bytes: number) => void,
   onStep2: (u: Uint8Array) => void,
+  agent?: WireCounter,
 ): Promise<WebSocket> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/${encodeURIComponent(roomId)}`);
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/${encodeURIComponent(roomId)}`, {
+    ...(agent === undefined ? {} : { agent }),
+  });
   ws.on('message', (data: Buffer) => {
-    onFrame(data.byteLength);
     const dec = decoding.createDecoder(new Uint8Array(data));
     if (decoding.readVarUint(dec) !== MSG_SYNC) return;
     if (decoding.readVarUint(dec) === STEP2) onStep2(decoding.readVarUint8Array(dec));
@@ -47,12 +48,7 @@ export function yWebsocketWire(url: string): WireClient {
     prepareRoom: async (name) => name,
     async push(roomId, updates, expectedText): Promise<PushResult> {
       let done: (u: Uint8Array) => void = () => {};
-      const ws = await open(
-        url,
-        roomId,
-        () => {},
-        (u) => done(u),
-      );
+      const ws = await open(url, roomId, (u) => done(u));
       const start = performance.now();
       await sendAll(updates, (u) => ws.send(syncMessage(UPDATE, u)));
       // The server handles one socket's messages in order: its answer to this
@@ -68,21 +64,17 @@ export function yWebsocketWire(url: string): WireClient {
       return { ms, acked: 0, verified: doc.getText(TEXT_KEY).toString() === expectedText };
     },
     async joinBytes(roomId): Promise<JoinBytes> {
-      let total = 0;
+      const counter = new WireCounter();
       const start = performance.now();
       let finish: (u: Uint8Array) => void = () => {};
       const got = new Promise<Uint8Array>((r) => (finish = r));
-      const ws = await open(
-        url,
-        roomId,
-        (n) => (total += n),
-        (u) => finish(u),
-      );
+      const ws = await open(url, roomId, (u) => finish(u), counter);
       ws.send(syncMessage(STEP1, EMPTY_SV));
       const state = await got;
       const ms = performance.now() - start;
+      const totalBytes = counter.bytesRead;
       ws.close();
-      return { totalBytes: total, docBytes: state.byteLength, ms };
+      return { totalBytes, docBytes: state.byteLength, ms };
     },
   };
 }

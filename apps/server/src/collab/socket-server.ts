@@ -101,6 +101,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
     cors: { origin: false },
+    perMessageDeflate: { threshold: 2048 }, // big frames (a join's sync reply), not keystrokes
   });
 
   runs.publish = (view) => {

@@ -2,6 +2,7 @@ import type { ProblemView } from '@tandem/protocol';
 import { formatBytes, formatMs } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
 import { useProblem } from './useProblems';
+import './problem.css';
 
 /** The chosen problem: statement, examples, and how many hidden cases judge it. */
 export function ProblemStatement({ problemId }: { problemId: string }) {

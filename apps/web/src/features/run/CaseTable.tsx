@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import type { CaseView } from '@tandem/protocol';
 import { formatKb, formatMs } from '../../ui/format';
 import { VerdictBadge } from '../../ui/verdict';
+import './cases.css';
 
 /**
  * One row per judged test case. Visible cases expand to their input, the

@@ -12,6 +12,7 @@ import { BubblewrapBackend } from './bubblewrap/backend.js';
 import { execute } from './execute.js';
 import { judge } from './judge.js';
 import { LANGUAGES } from './languages.js';
+import { WasmBackend } from './wasm/index.js';
 import type {
   ExecuteRequest,
   ExecuteResult,
@@ -31,7 +32,7 @@ export interface SandboxOptions {
   /** `auto` (default): bubblewrap when it can run here, else the WebAssembly backend. */
   backend?: 'auto' | 'bubblewrap' | 'wasm';
   logger?: SandboxLogger;
-  /** The candidate backends, in order of preference (default: bubblewrap). */
+  /** The candidate backends, in order of preference (default: bubblewrap, then WebAssembly). */
   backends?: SandboxBackend[];
   /** The language registry (default: `LANGUAGES`). */
   languages?: readonly LanguageSpec[];
@@ -66,7 +67,7 @@ const silent: SandboxLogger = { info() {}, warn() {}, error() {} };
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? silent;
   const wanted = options.backend ?? 'auto';
-  const candidates = options.backends ?? [new BubblewrapBackend()];
+  const candidates = options.backends ?? [new BubblewrapBackend(), new WasmBackend()];
   const registry = options.languages ?? LANGUAGES;
 
   const reasons = new Map<string, string>();

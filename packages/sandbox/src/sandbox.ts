@@ -67,7 +67,10 @@ const silent: SandboxLogger = { info() {}, warn() {}, error() {} };
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? silent;
   const wanted = options.backend ?? 'auto';
-  const candidates = options.backends ?? [new BubblewrapBackend(), new WasmBackend()];
+  const candidates: SandboxBackend[] = options.backends ?? [
+    new BubblewrapBackend(),
+    new WasmBackend(),
+  ];
   const registry = options.languages ?? LANGUAGES;
 
   const reasons = new Map<string, string>();
@@ -140,7 +143,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return judge(backend, await languageFor(request.language), request);
     },
     async close() {
+      if (closed) return;
       closed = true;
+      await Promise.all(candidates.map((candidate) => candidate.close?.()));
     },
   };
 }

@@ -130,6 +130,8 @@ export interface SandboxBackend {
   supports(language: LanguageSpec): Promise<{ version: string } | null>;
   prepare(files: SourceFile[]): Promise<Workspace>;
   step(request: StepRequest): Promise<StepResult>;
+  /** Releases what the backend keeps between jobs (worker threads, ...). */
+  close?(): Promise<void>;
 }
 
 export interface ExecuteRequest {

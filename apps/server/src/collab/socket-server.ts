@@ -101,7 +101,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
     cors: { origin: false },
-    perMessageDeflate: { threshold: 2048 }, // big frames (a join's sync reply), not keystrokes
+    perMessageDeflate: {
+      threshold: 2048, // a join's sync reply, never keystrokes (docs/DECISIONS.md)
+      serverNoContextTakeover: true, // ws applies `threshold` only without context takeover
+      zlibDeflateOptions: { level: 1 },
+    },
   });
 
   runs.publish = (view) => {

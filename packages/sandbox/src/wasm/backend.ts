@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ResourceLimits } from 'node:worker_threads';
 import type {
   LanguageSpec,
   SandboxBackend,
@@ -11,7 +12,8 @@ import { DEFAULT_RUN_LIMITS } from '../types.js';
 import type { HostedRun } from './host.js';
 import { InterpreterWorker, resourceLimitsFor } from './host.js';
 import type { Interpreter } from './messages.js';
-import { stripTypes } from './typescript.js';
+import type { Stripped } from './typescript.js';
+import { lowerJavaScript, stripTypes } from './typescript.js';
 
 /** Registry ids this backend runs, and the interpreter each runs in. */
 const INTERPRETERS: Record<string, Interpreter> = {
@@ -23,7 +25,9 @@ const INTERPRETERS: Record<string, Interpreter> = {
 export interface WasmBackendOptions {
   /**
    * Keep one loaded worker per interpreter ready for the next step (default
-   * true): Pyodide takes 1–3 s to load. Each worker still runs one program only.
+   * true): Pyodide takes 1–3 s to load. Each worker still runs one program
+   * only. The spare has the limits of the last step; a step with other memory
+   * limits gets a worker of its own.
    */
   warm?: boolean;
 }
@@ -44,7 +48,8 @@ export interface WasmBackendOptions {
 export class WasmBackend implements SandboxBackend {
   readonly name = 'wasm' as const;
   private readonly warm: boolean;
-  private readonly spares = new Map<string, InterpreterWorker>();
+  /** At most one loaded, unused worker per interpreter. */
+  private readonly spares = new Map<Interpreter, InterpreterWorker>();
   private readonly versions = new Map<Interpreter, Promise<string>>();
   private closed = false;
 
@@ -91,16 +96,19 @@ export class WasmBackend implements SandboxBackend {
     if (source === undefined) return failed(`${language.sourceFile} is missing from the workspace`);
 
     const compiling = language.compile !== undefined && sameArgv(request.argv, language.compile);
-    let program = source;
+    let program: { code: string; sourceMap?: string } = { code: source };
     if (language.id === 'typescript') {
       const stripped = workspace.compiled ?? (await stripTypes(source, language.sourceFile));
       workspace.compiled = stripped;
       if (compiling || !stripped.ok) {
         return stripped.ok ? exited(0, '') : exited(1, stripped.diagnostics);
       }
-      program = stripped.code;
+      program = stripped;
     } else if (compiling) {
       return exited(0, '');
+    } else if (interpreter === 'javascript') {
+      workspace.lowered ??= await lowerJavaScript(source, language.sourceFile);
+      program = workspace.lowered;
     }
     if (request.signal?.aborted) return { ...empty(), outcome: 'cancelled' };
 
@@ -108,7 +116,8 @@ export class WasmBackend implements SandboxBackend {
     const hosted = await worker.run(
       {
         type: 'run',
-        source: program,
+        source: program.code,
+        ...(program.sourceMap === undefined ? {} : { sourceMap: program.sourceMap }),
         filename: language.sourceFile,
         files: [...workspace.files]
           .filter(([name]) => name !== language.sourceFile)
@@ -133,40 +142,62 @@ export class WasmBackend implements SandboxBackend {
   private version(interpreter: Interpreter): Promise<string> {
     let version = this.versions.get(interpreter);
     if (!version) {
-      // Probing loads a worker with the default limits; it becomes the spare.
-      const spare = this.spare(interpreter, DEFAULT_RUN_LIMITS.memoryBytes);
-      version = spare.ready;
+      version = this.probe(interpreter);
       this.versions.set(interpreter, version);
       version.catch(() => this.versions.delete(interpreter));
     }
     return version;
   }
 
-  /** A loaded (or loading) worker that never ran anything, and a new spare behind it. */
+  /** Loads the spare (with the default limits unless one is there) and reads its version. */
+  private async probe(interpreter: Interpreter): Promise<string> {
+    for (;;) {
+      const existing = this.spares.get(interpreter);
+      const worker = existing?.usable
+        ? existing
+        : this.spare(interpreter, DEFAULT_RUN_LIMITS.memoryBytes);
+      try {
+        return await worker.ready;
+      } catch (err) {
+        // Replaced by a spare with other limits before it loaded: ask that one.
+        if (!worker.endedBeforeLoad || this.closed) throw err;
+      }
+    }
+  }
+
+  /**
+   * The spare if it fits the step (loaded or loading, never ran anything),
+   * else a new worker; then a new spare behind it with the step's limits, so
+   * back-to-back steps alike find one loaded.
+   */
   private take(interpreter: Interpreter, memoryBytes: number): InterpreterWorker {
-    const key = spareKey(interpreter, memoryBytes);
-    const spare = this.spares.get(key);
-    this.spares.delete(key);
-    const worker =
-      spare?.usable === true
-        ? spare
-        : new InterpreterWorker(interpreter, resourceLimitsFor(memoryBytes));
-    if (spare && spare !== worker) spare.terminate();
+    const limits = resourceLimitsFor(memoryBytes);
+    const spare = this.spares.get(interpreter);
+    this.spares.delete(interpreter);
+    let worker: InterpreterWorker;
+    if (spare?.usable && sameLimits(spare.resourceLimits, limits)) {
+      worker = spare;
+    } else {
+      spare?.terminate();
+      worker = new InterpreterWorker(interpreter, limits);
+    }
     if (this.warm) this.spare(interpreter, memoryBytes);
     return worker;
   }
 
+  /** The one spare of an interpreter: the existing one while it fits, else a new one. */
   private spare(interpreter: Interpreter, memoryBytes: number): InterpreterWorker {
-    const key = spareKey(interpreter, memoryBytes);
-    const existing = this.spares.get(key);
-    if (existing?.usable) return existing;
-    const worker = new InterpreterWorker(interpreter, resourceLimitsFor(memoryBytes));
+    const limits = resourceLimitsFor(memoryBytes);
+    const existing = this.spares.get(interpreter);
+    if (existing?.usable && sameLimits(existing.resourceLimits, limits)) return existing;
+    existing?.terminate();
+    const worker = new InterpreterWorker(interpreter, limits);
     worker.idle(true);
     if (this.closed) {
       worker.terminate();
       return worker;
     }
-    this.spares.set(key, worker);
+    this.spares.set(interpreter, worker);
     return worker;
   }
 }
@@ -175,7 +206,10 @@ export class WasmBackend implements SandboxBackend {
 class MemoryWorkspace implements Workspace {
   readonly id = randomUUID();
   readonly files: Map<string, string>;
-  compiled: Awaited<ReturnType<typeof stripTypes>> | undefined;
+  /** TypeScript, stripped once for every step of the job. */
+  compiled: Stripped | undefined;
+  /** JavaScript as QuickJS runs it, lowered once for every step of the job. */
+  lowered: { code: string; sourceMap?: string } | undefined;
 
   constructor(files: SourceFile[]) {
     this.files = new Map(files.map((file) => [file.name, file.content]));
@@ -184,12 +218,17 @@ class MemoryWorkspace implements Workspace {
   async dispose(): Promise<void> {
     this.files.clear();
     this.compiled = undefined;
+    this.lowered = undefined;
   }
 }
 
-/** Worker V8 limits depend on the memory limit, so a spare fits only steps with the same one. */
-function spareKey(interpreter: Interpreter, memoryBytes: number): string {
-  return `${interpreter}:${JSON.stringify(resourceLimitsFor(memoryBytes))}`;
+/** Worker V8 limits depend on the memory limit, so a spare fits only steps with the same ones. */
+function sameLimits(a: ResourceLimits, b: ResourceLimits): boolean {
+  return (
+    a.maxOldGenerationSizeMb === b.maxOldGenerationSizeMb &&
+    a.maxYoungGenerationSizeMb === b.maxYoungGenerationSizeMb &&
+    a.stackSizeMb === b.stackSizeMb
+  );
 }
 
 function checkName(name: string): void {

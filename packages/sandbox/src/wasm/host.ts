@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Interpreter, RunMessage, RunReport, WorkerInit, WorkerMessage } from './messages.js';
+import type { LoadGate } from './load-gate.js';
+import { INTERPRETER_LOADS } from './load-gate.js';
 import { OutputText } from './output.js';
 
 /**
@@ -24,8 +26,12 @@ function workerEntry(): { entry: string | URL; eval: boolean } {
 }
 const ENTRY = workerEntry();
 
-/** Loading Pyodide takes 1–3 s on an idle machine; this only catches a worker that never comes up. */
-const LOAD_TIMEOUT_MS = 60_000;
+/**
+ * Loading Pyodide takes 1–3 s on an idle core. Counted from when the load
+ * starts (not from the request: loads wait for a slot), so this only catches
+ * a worker that never comes up.
+ */
+export const LOAD_TIMEOUT_MS = 60_000;
 /** QuickJS stops itself at the limit; the host kills a moment later if it did not (Python always). */
 const KILL_GRACE_MS = 50;
 
@@ -56,85 +62,109 @@ export interface HostedRun {
 }
 
 /**
- * One worker thread with one interpreter, loading as soon as it is created.
- * Runs one program, then is terminated: never reused.
+ * One worker thread with one interpreter. It loads as soon as the load gate
+ * lets it (the load timeout starts then), runs one program, and is
+ * terminated: never reused.
  */
 export class InterpreterWorker {
   readonly ready: Promise<string>;
-  private readonly worker: Worker;
-  private settled = false;
+  private worker: Worker | null = null;
+  private taken = false;
+  private terminated = false;
+  private loaded = false;
+  private unref = false;
   private failure: Error | null = null;
   private onMessage: ((message: WorkerMessage) => void) | null = null;
-  private onEnd: ((reason: { code?: string; message: string } | null) => void) | null = null;
+  private onEnd: ((reason: { code?: string; message: string }) => void) | null = null;
 
   constructor(
     readonly interpreter: Interpreter,
     readonly resourceLimits: ResourceLimits,
+    gate: LoadGate = INTERPRETER_LOADS,
   ) {
-    const init: WorkerInit = { interpreter };
-    this.worker = new Worker(ENTRY.entry, {
-      eval: ENTRY.eval,
-      workerData: init,
-      resourceLimits,
-      // No copy of the host's environment (secrets) in the worker's process.env.
-      env: {},
-      stdout: true,
-      stderr: true,
-    });
-    // Whatever the interpreter's glue prints is not the program's output.
-    this.worker.stdout.resume();
-    this.worker.stderr.resume();
-    this.ready = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(`the ${interpreter} interpreter did not load within ${LOAD_TIMEOUT_MS} ms`),
-        );
-        void this.worker.terminate();
-      }, LOAD_TIMEOUT_MS);
-      timer.unref();
-      this.worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          resolve(message.version);
-        } else this.onMessage?.(message);
-      });
-      this.worker.on('error', (err: Error & { code?: string }) => {
-        clearTimeout(timer);
-        this.failure = err;
-        reject(err);
-        this.onEnd?.({ message: err.message, ...(err.code ? { code: err.code } : {}) });
-      });
-      this.worker.on('exit', (code) => {
-        clearTimeout(timer);
-        this.failure ??= new Error(`the ${interpreter} worker exited with code ${code}`);
-        reject(this.failure);
-        this.onEnd?.(null);
-      });
-    });
+    this.ready = gate.run(() => this.load());
     // A spare that fails before anyone takes it reports when taken.
     this.ready.catch(() => {});
   }
 
   /** Whether it can still be handed a program. */
   get usable(): boolean {
-    return !this.settled && this.failure === null;
+    return !this.taken && !this.terminated && this.failure === null;
+  }
+
+  /** Terminated (by `terminate`) before its interpreter finished loading. */
+  get endedBeforeLoad(): boolean {
+    return this.terminated && !this.loaded;
   }
 
   /** Lets the process exit while this worker waits unused in a pool. */
   idle(idle: boolean): void {
-    if (idle) this.worker.unref();
-    else this.worker.ref();
+    this.unref = idle;
+    if (idle) this.worker?.unref();
+    else this.worker?.ref();
   }
 
   terminate(): void {
-    this.settled = true;
-    void this.worker.terminate();
+    this.terminated = true;
+    void this.worker?.terminate();
+  }
+
+  private load(): Promise<string> {
+    const { interpreter } = this;
+    if (this.terminated) {
+      this.failure = new Error(`the ${interpreter} worker was ended before it loaded`);
+      return Promise.reject(this.failure);
+    }
+    const init: WorkerInit = { interpreter };
+    const worker = new Worker(ENTRY.entry, {
+      eval: ENTRY.eval,
+      workerData: init,
+      resourceLimits: this.resourceLimits,
+      // No copy of the host's environment (secrets) in the worker's process.env.
+      env: {},
+      stdout: true,
+      stderr: true,
+    });
+    this.worker = worker;
+    if (this.unref) worker.unref();
+    // Whatever the interpreter's glue prints is not the program's output.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failure ??= new Error(
+          `the ${interpreter} interpreter did not load within ${LOAD_TIMEOUT_MS} ms`,
+        );
+        reject(this.failure);
+        void worker.terminate();
+      }, LOAD_TIMEOUT_MS);
+      timer.unref();
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          this.loaded = true;
+          resolve(message.version);
+        } else this.onMessage?.(message);
+      });
+      worker.on('error', (err: Error & { code?: string }) => {
+        clearTimeout(timer);
+        this.failure ??= err;
+        reject(err);
+        this.onEnd?.({ message: err.message, ...(err.code ? { code: err.code } : {}) });
+      });
+      worker.on('exit', (code) => {
+        clearTimeout(timer);
+        this.failure ??= new Error(`the ${interpreter} worker exited with code ${code}`);
+        reject(this.failure);
+        this.onEnd?.({ message: this.failure.message });
+      });
+    });
   }
 
   /** Runs one program; always resolves, with `internal_error` when the sandbox failed. */
   async run(message: RunMessage, signal?: AbortSignal): Promise<HostedRun> {
-    if (this.settled) throw new Error('a sandbox worker runs one program only');
-    this.settled = true;
+    if (this.taken) throw new Error('a sandbox worker runs one program only');
+    this.taken = true;
     this.idle(false);
     const stdout = new OutputText();
     const stderr = new OutputText();
@@ -143,11 +173,14 @@ export class InterpreterWorker {
     let timer: NodeJS.Timeout | undefined;
 
     const finished = new Promise<{ report: RunReport; endedAt: number }>((resolve) => {
+      let ended = false;
       const end = (report: RunReport) => {
+        if (ended) return;
+        ended = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
         resolve({ report, endedAt: performance.now() });
-        void this.worker.terminate();
+        this.terminate();
       };
       const elapsed = () => (startedAt === null ? 0 : Math.round(performance.now() - startedAt));
       const killed = (outcome: RunReport['outcome'], error?: string): RunReport => ({
@@ -173,16 +206,16 @@ export class InterpreterWorker {
         }
       };
       this.onEnd = (reason) => {
-        if (reason?.code === 'ERR_WORKER_OUT_OF_MEMORY') return end(killed('memory_limit'));
-        end(
-          killed(
-            'internal_error',
-            reason?.message ?? 'the sandbox worker stopped without a result',
-          ),
-        );
+        if (reason.code === 'ERR_WORKER_OUT_OF_MEMORY') return end(killed('memory_limit'));
+        end(killed('internal_error', reason.message));
       };
-      if (this.failure) return this.onEnd({ message: this.failure.message });
-      this.worker.postMessage(message);
+      // Posted once loaded: a step waiting for a load slot has no worker yet.
+      void this.ready.then(
+        () => {
+          if (!ended) this.worker?.postMessage(message);
+        },
+        (err: Error) => this.onEnd?.({ message: err.message }),
+      );
     });
 
     const { report, endedAt } = await finished;

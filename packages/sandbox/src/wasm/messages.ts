@@ -16,6 +16,8 @@ export interface RunMessage {
   source: string;
   /** The source's name, e.g. `main.py`: shown in tracebacks and stack traces. */
   filename: string;
+  /** Source map `mappings` from `source` back to the program as written (lowered JavaScript). */
+  sourceMap?: string;
   /** Other files of the workspace, placed beside the source (Python's in-memory file system). */
   files: SourceFile[];
   stdin: string;

@@ -15,7 +15,9 @@
  * - `input()` and `readInput()`: the next line of stdin (null at the end),
  *   all of the remaining stdin;
  * - `setTimeout`, `setInterval`, `setImmediate`, `queueMicrotask` on a
- *   virtual clock: timers fire in order, without waiting.
+ *   virtual clock: timers fire in order, without waiting;
+ * - a promise rejection left unhandled ends the program with exit code 1,
+ *   as in Node (see `__tandem_take_unhandled`).
  *
  * Evaluated once per run before the program; it takes the three host
  * functions (`__tandem_write`, `__tandem_exit`, `__tandem_stdin`) into its
@@ -262,6 +264,42 @@ export const PRELUDE = String.raw`
     err.code = 'MODULE_NOT_FOUND';
     throw err;
   };
+  // Unhandled rejections, as Node reports them: a promise rejected with no
+  // handler once the microtasks are drained ends the program. QuickJS has no
+  // hook for that, so Promise is a subclass that watches its instances (the
+  // host lowers async functions to it when the program has any).
+  var NativePromise = Promise, nativeThen = NativePromise.prototype.then;
+  var handled = new WeakSet(), unhandled = [], watching = true;
+  function forget(promise) {
+    handled.add(promise);
+    for (var i = 0; i < unhandled.length; i++) if (unhandled[i].promise === promise) { unhandled.splice(i, 1); return; }
+  }
+  class TrackedPromise extends NativePromise {
+    constructor(executor) {
+      super(executor);
+      if (!watching) return;
+      var self = this;
+      watching = false;
+      try {
+        nativeThen.call(self, undefined, function (reason) {
+          if (!handled.has(self)) unhandled.push({ promise: self, reason: reason });
+        });
+      } finally { watching = true; }
+    }
+    then(onFulfilled, onRejected) {
+      forget(this);
+      return super.then(onFulfilled, onRejected);
+    }
+  }
+  Object.defineProperty(TrackedPromise, 'name', { value: 'Promise' });
+  g.Promise = TrackedPromise;
+  /** The reason of the first rejection left unhandled, in a box; null when there is none. */
+  g.__tandem_take_unhandled = function () {
+    var first = unhandled.shift();
+    unhandled = [];
+    return first ? { reason: first.reason } : null;
+  };
+
   g.input = function () { return takeLine(); };
   g.readInput = takeAll;
   g.__tandem_is_exit = function (e) { return e instanceof ExitSignal; };

@@ -160,8 +160,13 @@ export async function loadPython(): Promise<Runner> {
           return n;
         },
       });
-      py.setStdout({ write: (bytes: Uint8Array) => ctx.stdout(bytes) });
-      py.setStderr({ write: (bytes: Uint8Array) => ctx.stderr(bytes) });
+      // After os._exit() the program is gone: what follows (Pyodide's dump of
+      // the Python stack as the interpreter stops) is not its output.
+      const stream = (write: (bytes: Uint8Array) => number) => ({
+        write: (bytes: Uint8Array) => (exitStatus === null ? write(bytes) : bytes.length),
+      });
+      py.setStdout(stream((bytes) => ctx.stdout(bytes)));
+      py.setStderr(stream((bytes) => ctx.stderr(bytes)));
 
       let status: number;
       let error: string;

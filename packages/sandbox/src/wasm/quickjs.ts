@@ -2,6 +2,7 @@ import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import { PRELUDE } from './prelude.js';
 import type { RunContext, RunEnd, Runner } from './runner.js';
+import { positionMapper } from './source-map.js';
 import { OutputLimitError } from './runner.js';
 
 /** The QuickJS release vendored by the pinned `@jitl/quickjs-wasmfile-release-sync`. */
@@ -9,6 +10,8 @@ export const QUICKJS_VERSION = 'QuickJS 2025-09-13';
 
 /** QuickJS's own stack cap; deep recursion ends in a RangeError (a runtime error), not a crash. */
 const STACK_BYTES = 1024 * 1024;
+/** Node's CommonJS wrapper, on the program's first line so line numbers match. */
+const COMMONJS_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 /** Like Node's default `Error.stackTraceLimit`. */
 const MAX_FRAMES = 10;
 
@@ -72,8 +75,7 @@ function runProgram(runtime: QuickJSRuntime, vm: QuickJSContext, ctx: RunContext
   for (const handle of [write, exit, stdin]) handle.dispose();
   vm.unwrapResult(vm.evalCode(PRELUDE, 'prelude.js')).dispose();
 
-  // Node's CommonJS wrapper, on the program's first line so line numbers match.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${ctx.source}\n})`;
+  const wrapped = `${COMMONJS_WRAPPER}${ctx.source}\n})`;
   let failure: QuickJSHandle | null = null;
   const fn = vm.evalCode(wrapped, ctx.filename);
   if (fn.error) failure = fn.error;
@@ -90,12 +92,24 @@ function runProgram(runtime: QuickJSRuntime, vm: QuickJSContext, ctx: RunContext
   }
 
   // The event loop: microtasks first, then the next timer, until nothing is left.
+  let rejection = false;
   while (!failure && !stop) {
     const jobs = runtime.executePendingJobs();
     if (jobs.error) {
       failure = jobs.error;
       break;
     }
+    // Like Node: a rejection still unhandled once the microtasks ran ends the program.
+    const unhandled = vm.evalCode(
+      '(function () { var taken = __tandem_take_unhandled(); if (taken) throw taken.reason; })()',
+      'prelude.js',
+    );
+    if (unhandled.error) {
+      failure = unhandled.error;
+      rejection = true;
+      break;
+    }
+    unhandled.value.dispose();
     const next = vm.evalCode('__tandem_next_timer()', 'prelude.js');
     if (next.error) {
       failure = next.error;
@@ -112,11 +126,14 @@ function runProgram(runtime: QuickJSRuntime, vm: QuickJSContext, ctx: RunContext
   if (failure) {
     if (isExitSignal(vm, failure))
       return disposeAnd(failure, { kind: 'exited', exitCode: exitCode ?? 0 });
-    const report = describeError(vm, failure);
+    const frame = frameMapper(ctx);
+    const report = rejection
+      ? describeRejection(vm, failure, frame)
+      : describeError(vm, failure, frame);
     failure.dispose();
     if (/out of memory/i.test(report)) return { kind: 'memory_limit' };
     try {
-      ctx.stderr(encoder.encode(`Uncaught ${report}\n`));
+      ctx.stderr(encoder.encode(rejection ? `${report}\n` : `Uncaught ${report}\n`));
     } catch (err) {
       if (err instanceof OutputLimitError) return { kind: 'output_limit' };
       throw err;
@@ -142,8 +159,35 @@ function isExitSignal(vm: QuickJSContext, error: QuickJSHandle): boolean {
   return yes;
 }
 
+/** Rewrites a stack line to the program as written; null drops it (not the program's). */
+type FrameMapper = (line: string) => string | null;
+
+/**
+ * Positions in the program's own file: the wrapper's columns taken off its
+ * first line, then back through the source map when the code was lowered.
+ * Frames in code only the lowering added (its helpers) are dropped.
+ */
+function frameMapper(ctx: RunContext): FrameMapper {
+  const map = ctx.sourceMap === undefined ? null : positionMapper(ctx.sourceMap);
+  const file = ctx.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const position = new RegExp(`${file}:(\\d+):(\\d+)`);
+  return (frame) => {
+    const found = position.exec(frame);
+    if (!found) return frame;
+    let line = Number(found[1]);
+    let column = Number(found[2]);
+    if (line === 1) column = Math.max(1, column - COMMONJS_WRAPPER.length);
+    if (map) {
+      const original = map(line, column);
+      if (!original) return null;
+      ({ line, column } = original);
+    }
+    return frame.replace(position, `${ctx.filename}:${line}:${column}`);
+  };
+}
+
 /** `Name: message` and QuickJS's stack lines, like Node's report of an uncaught error. */
-function describeError(vm: QuickJSContext, error: QuickJSHandle): string {
+function describeError(vm: QuickJSContext, error: QuickJSHandle, frame: FrameMapper): string {
   const dumped: unknown = vm.dump(error);
   if (dumped && typeof dumped === 'object' && 'message' in dumped) {
     const { name, message, stack } = dumped as { name?: string; message?: string; stack?: string };
@@ -151,10 +195,23 @@ function describeError(vm: QuickJSContext, error: QuickJSHandle): string {
     const frames = (stack ?? '')
       .split('\n')
       .filter((line) => line.trim() && !line.includes('prelude.js') && !line.includes('(native)'))
+      .map(frame)
+      .filter((line): line is string => line !== null)
       .slice(0, MAX_FRAMES);
     return [`${name ?? 'Error'}: ${message ?? ''}`, ...frames].join('\n');
   }
   return typeof dumped === 'string' ? `'${dumped}'` : String(dumped);
+}
+
+/** Node's report of an unhandled rejection: the error, or a note naming a value that is not one. */
+function describeRejection(vm: QuickJSContext, reason: QuickJSHandle, frame: FrameMapper): string {
+  const report = describeError(vm, reason, frame);
+  if (vm.typeof(reason) === 'object' && /^\w*Error: /.test(report)) return report;
+  return (
+    '[UnhandledPromiseRejection: This error originated either by throwing inside of an async ' +
+    'function without a catch block, or by rejecting a promise which was not handled with ' +
+    `.catch(). The promise rejected with the reason "${vm.typeof(reason) === 'string' ? (vm.dump(reason) as string) : report}".]`
+  );
 }
 
 function disposeAnd(handle: QuickJSHandle | null, end: RunEnd): RunEnd {

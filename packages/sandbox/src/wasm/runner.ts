@@ -4,6 +4,8 @@ import type { SourceFile } from '../types.js';
 export interface RunContext {
   source: string;
   filename: string;
+  /** Source map `mappings` from `source` back to the program as written, for stack traces. */
+  sourceMap?: string;
   /** Other files of the workspace, placed beside the source. */
   files: SourceFile[];
   stdin: string;

@@ -1,14 +1,19 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findLanguage } from '../languages.js';
-import { sandboxContract } from '../sandbox.contract.js';
-import { createSandbox } from '../sandbox.js';
 import type { Limits, StepResult } from '../types.js';
 import { DEFAULT_RUN_LIMITS } from '../types.js';
+import { InterpreterWorker, LOAD_TIMEOUT_MS, resourceLimitsFor } from './host.js';
 import { WasmBackend } from './index.js';
+import { LoadGate } from './load-gate.js';
 
-// Pyodide loads in 1.5 s on an idle core and several times that on a busy machine.
-vi.setConfig({ testTimeout: 120_000 });
+// Pyodide loads in 1–2 s on an idle core, several times that on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 
+/**
+ * One backend for the file: every run takes its warm spare. Runs keep the
+ * default memory limit so the spare loaded by the version probe fits them
+ * all (a spare fits only steps with its memory limit).
+ */
 const backend = new WasmBackend();
 afterAll(() => backend.close());
 
@@ -43,6 +48,59 @@ async function run(
   }
 }
 
+describe('LoadGate', () => {
+  it('runs at most `limit` loads at a time and starts the others in order', async () => {
+    const gate = new LoadGate(2);
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const loads = [0, 1, 2, 3].map((i) =>
+      gate.run(async () => {
+        started.push(i);
+        await new Promise<void>((resolve) => (finish[i] = resolve));
+        return i;
+      }),
+    );
+    await vi.waitFor(() => expect(started).toEqual([0, 1]));
+    expect(gate.pending).toEqual({ active: 2, waiting: 2 });
+    finish[1]?.();
+    await vi.waitFor(() => expect(started).toEqual([0, 1, 2]));
+    finish[0]?.();
+    await vi.waitFor(() => expect(started).toEqual([0, 1, 2, 3]));
+    finish[2]?.();
+    finish[3]?.();
+    expect(await Promise.all(loads)).toEqual([0, 1, 2, 3]);
+    expect(gate.pending).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it('frees the slot of a load that fails', async () => {
+    const gate = new LoadGate(1);
+    await expect(gate.run(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(await gate.run(async () => 'next')).toBe('next');
+  });
+});
+
+describe('InterpreterWorker', () => {
+  // Regression: the timeout ran from the request, so loads queued behind
+  // others on a busy machine failed with internal_error before they began.
+  it('starts the load timeout when its load starts, not while it waits for a slot', async () => {
+    const gate = new LoadGate(1);
+    let release = () => {};
+    const blocker = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const limits = resourceLimitsFor(DEFAULT_RUN_LIMITS.memoryBytes);
+      const worker = new InterpreterWorker('javascript', limits, gate);
+      await vi.advanceTimersByTimeAsync(LOAD_TIMEOUT_MS + 1000);
+      release();
+      await blocker;
+      expect(await worker.ready).toMatch(/^QuickJS /);
+      worker.terminate();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('WasmBackend', () => {
   it('is available, for python, javascript and typescript only, with versions', async () => {
     expect(await backend.unavailableReason()).toBeNull();
@@ -53,7 +111,9 @@ describe('WasmBackend', () => {
     expect(await backend.supports(findLanguage('c')!)).toBeNull();
   });
 
-  describe.each(['python', 'javascript'] as const)('%s', (language) => {
+  // Concurrent: each run takes the spare loaded meanwhile, and loads queue
+  // for the cores instead of running back to back with the programs.
+  describe.concurrent.each(['python', 'javascript'] as const)('%s', (language) => {
     const programs = PROGRAMS[language];
 
     it('prints hello and reads all of stdin', async () => {
@@ -81,10 +141,7 @@ describe('WasmBackend', () => {
     });
 
     it('stops a 1 GiB allocation at the memory limit', async () => {
-      const result = await run(language, programs.allocate, '', {
-        ...QUICK,
-        memoryBytes: 128 << 20,
-      });
+      const result = await run(language, programs.allocate, '', QUICK);
       expect(result.outcome).toBe('memory_limit');
     });
 
@@ -114,6 +171,77 @@ describe('WasmBackend', () => {
       const result = await run(language, programs.leakRead);
       expect(result).toMatchObject({ outcome: 'exited', stdout: 'clean\n' });
     });
+  });
+
+  // Regression: seven Pyodide loads at once on two cores outlasted the load timeout.
+  it('runs 4 Python programs started at once, each in a fresh interpreter', async () => {
+    const source =
+      "import builtins, sys\nprint('leaked' if hasattr(builtins, 'SEEN') else 'clean', sys.stdin.read())\nbuiltins.SEEN = 1\n";
+    const results = await Promise.all(['0', '1', '2', '3'].map((n) => run('python', source, n)));
+    expect(results.map((r) => [r.outcome, r.exitCode, r.stdout])).toEqual(
+      ['0', '1', '2', '3'].map((n) => ['exited', 0, `clean ${n}\n`]),
+    );
+  });
+
+  // Regression: os._exit() left Pyodide's dump of the Python stack on stdout.
+  it('ends a Python program at os._exit with only its own output', async () => {
+    const result = await run('python', "import os\nprint('before', flush=True)\nos._exit(4)\n");
+    expect(result).toMatchObject({
+      outcome: 'exited',
+      exitCode: 4,
+      stdout: 'before\n',
+      stderr: '',
+    });
+  });
+
+  // Regression: an unhandled rejection exited 0 with nothing on stderr.
+  it('ends a JavaScript program with an unhandled rejection like Node', async () => {
+    const thrown = await run(
+      'javascript',
+      "async function main() { throw new Error('x'); }\nmain();\n",
+    );
+    expect(thrown).toMatchObject({ outcome: 'exited', exitCode: 1, stdout: '' });
+    expect(thrown.stderr).toMatch(/^Error: x\n {4}at .*\(main\.js:1:\d+\)/);
+
+    const value = await run('javascript', "Promise.reject(7);\nconsole.log('after');\n");
+    expect(value).toMatchObject({ exitCode: 1, stdout: 'after\n' });
+    expect(value.stderr).toContain('UnhandledPromiseRejection');
+    expect(value.stderr).toContain('reason "7"');
+
+    const typed = await run(
+      'typescript',
+      "async function main(): Promise<void> {\n  const n: number = 1;\n  throw new Error('ts' + n);\n}\nmain();\n",
+    );
+    expect(typed).toMatchObject({ exitCode: 1 });
+    expect(typed.stderr).toMatch(/^Error: ts1\n {4}at .*\(main\.ts:3:\d+\)/);
+  });
+
+  it('does not report rejections that are handled before the microtasks run out', async () => {
+    const source = [
+      "const late = Promise.reject(new Error('late'));",
+      "queueMicrotask(() => late.catch(() => console.log('late handled')));",
+      "async function fails() { throw new Error('inner'); }",
+      'async function main() {',
+      '  try { await fails(); } catch (e) { console.log(`caught ${e.message}`); }',
+      "  for await (const line of require('readline').createInterface({ input: process.stdin })) console.log(line);",
+      '  process.exitCode = 2;',
+      '}',
+      'main();',
+      '',
+    ].join('\n');
+    expect(await run('javascript', source, 'a\nb\n')).toMatchObject({
+      outcome: 'exited',
+      exitCode: 2,
+      stdout: 'caught inner\nlate handled\na\nb\n', // Node's order too
+      stderr: '',
+    });
+  });
+
+  it('runs a step whose memory limit differs from the spare in a worker of its own', async () => {
+    const result = await run('javascript', "console.log('small');\n", '', {
+      memoryBytes: 64 << 20,
+    });
+    expect(result).toMatchObject({ outcome: 'exited', exitCode: 0, stdout: 'small\n' });
   });
 
   it('runs TypeScript with type annotations and ESM imports', async () => {
@@ -240,9 +368,3 @@ const PROGRAMS: Record<'python' | 'javascript', Programs> = {
       "console.log(typeof leak === 'undefined' && ({}).polluted === undefined ? 'clean' : 'leaked');\n",
   },
 };
-
-sandboxContract('wasm', () => createSandbox({ backend: 'wasm', backends: [new WasmBackend()] }), [
-  'python',
-  'javascript',
-  'typescript',
-]);

@@ -61,6 +61,7 @@ async function run(message: RunMessage): Promise<void> {
     end = await runner.run({
       source: message.source,
       filename: message.filename,
+      ...(message.sourceMap === undefined ? {} : { sourceMap: message.sourceMap }),
       files: message.files,
       stdin: message.stdin,
       timeMs: message.timeMs,

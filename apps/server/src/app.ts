@@ -25,13 +25,14 @@ import { ProblemCatalog, defaultProblemsDir } from './runs/problems.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
+import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 
 export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Where runs go. Default: a worker thread owning the sandbox. */
+  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
 }
 
@@ -82,12 +83,16 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     concurrency: config.runConcurrency ?? os.availableParallelism(),
     executor:
       executor ??
-      ((handlers) =>
-        new ThreadExecutor(handlers, {
-          backend: config.sandboxBackend,
-          logger,
-          logLevel: config.logLevel,
-        })),
+      ((handlers) => {
+        const { redisUrl, redisPrefix } = config;
+        return redisUrl
+          ? new BullMqExecutor(handlers, { redisUrl, prefix: redisPrefix, logger })
+          : new ThreadExecutor(handlers, {
+              backend: config.sandboxBackend,
+              logger,
+              logLevel: config.logLevel,
+            });
+      }),
   });
   await http.register(runRoutes, { store, runs, problems });
   await serveWeb(http, config.webDir ?? defaultWebDir());

@@ -167,6 +167,24 @@ export const OPTIONS = {
     default: '30',
     parse: int(1, 100_000),
   },
+  redisUrl: {
+    env: 'REDIS_URL',
+    description:
+      'Redis URL. Set: runs go through a BullMQ queue to worker processes (`npm run worker`). Unset: a worker thread in this process.',
+    default: undefined,
+    parse: url(['redis:', 'rediss:']),
+  },
+  redisPrefix: {
+    env: 'REDIS_PREFIX',
+    description: 'Prefix of every Redis key Tandem uses (queues, worker announcements, channels).',
+    default: 'tandem',
+    parse: (raw: string) => {
+      if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) {
+        throw new Error(`expected letters, digits, "_.:-" (1 to 64), got "${raw}"`);
+      }
+      return raw;
+    },
+  },
   sandboxBackend: {
     env: 'SANDBOX_BACKEND',
     description: 'auto (bubblewrap when usable, else WebAssembly), bubblewrap, or wasm.',

@@ -15,6 +15,9 @@ import type { ExecutorFactory, ExecutorInfo, RunExecutor } from './executor.js';
 import type { ProblemCatalog } from './problems.js';
 import { RateLimiter } from './rate-limiter.js';
 
+/** How long to wait before asking an executor that was not ready again. */
+const READY_RETRY_MS = 2_000;
+
 export interface RunRequester {
   /** Session or account id: rate limits and the timeline use it. */
   id: string;
@@ -80,6 +83,8 @@ export class RunService {
   private readonly executor: RunExecutor;
   private info: ExecutorInfo | null = null;
   private startupError: string | null = null;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Set by the socket layer: sends a view to everyone in its room. */
   publish: (view: RunView) => void = () => {};
   /** Settles once the sandbox answered (ready or failed) and leftovers are queued again. */
@@ -107,18 +112,51 @@ export class RunService {
   /** Waits for the sandbox, then re-queues what a previous process left unfinished. */
   private async init(): Promise<void> {
     try {
-      this.info = await this.executor.ready();
-      if (this.info.unavailableReason) {
-        this.deps.logger.warn(
-          { reason: this.info.unavailableReason },
-          `runs use the ${this.info.backend} sandbox`,
-        );
-      }
+      this.ready(await this.executor.ready());
     } catch (err) {
       this.startupError = (err as Error).message;
       this.deps.logger.error({ err }, 'no sandbox: runs are refused until this is fixed');
+      void this.retryReady();
       return;
     }
+    await this.requeue();
+  }
+
+  /**
+   * Asks the executor again until it is ready: worker processes (scaled shape)
+   * may come up after this node. Runs are refused meanwhile.
+   */
+  private async retryReady(): Promise<void> {
+    while (!this.closed) {
+      await new Promise<void>((resolve) => {
+        this.retryTimer = setTimeout(resolve, READY_RETRY_MS);
+      });
+      if (this.closed) return;
+      try {
+        this.ready(await this.executor.ready());
+      } catch {
+        continue;
+      }
+      this.startupError = null;
+      this.deps.logger.info(`the ${this.info!.backend} sandbox is ready: runs are accepted`);
+      await this.requeue().catch((err: unknown) =>
+        this.deps.logger.error({ err }, 'could not re-queue unfinished runs'),
+      );
+      return;
+    }
+  }
+
+  private ready(info: ExecutorInfo): void {
+    this.info = info;
+    if (info.unavailableReason) {
+      this.deps.logger.warn(
+        { reason: info.unavailableReason },
+        `runs use the ${info.backend} sandbox`,
+      );
+    }
+  }
+
+  private async requeue(): Promise<void> {
     for (const run of await this.deps.store.runs.unfinished()) {
       this.queue.push({ ...run, status: 'queued' });
       this.update(toView(run, this.queue.length));
@@ -242,6 +280,8 @@ export class RunService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     await this.executor.close();
   }
 

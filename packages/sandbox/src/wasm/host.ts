@@ -80,7 +80,7 @@ export class InterpreterWorker {
   constructor(
     readonly interpreter: Interpreter,
     readonly resourceLimits: ResourceLimits,
-    gate: LoadGate = INTERPRETER_LOADS,
+    gate: LoadGate = INTERPRETER_LOADS[interpreter],
   ) {
     this.ready = gate.run(() => this.load());
     // A spare that fails before anyone takes it reports when taken.

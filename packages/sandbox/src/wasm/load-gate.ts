@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Interpreter } from './messages.js';
 
 /**
  * Lets at most `limit` interpreter loads run at a time; the rest wait in
@@ -37,5 +38,12 @@ export class LoadGate {
   }
 }
 
-/** One gate per process: every backend's loads share the same cores. */
-export const INTERPRETER_LOADS = new LoadGate(availableParallelism());
+/**
+ * One gate per interpreter and process: every backend's loads share the same
+ * cores. QuickJS loads in tens of milliseconds, so it has a gate of its own
+ * rather than a place in line behind Pyodide's.
+ */
+export const INTERPRETER_LOADS: Readonly<Record<Interpreter, LoadGate>> = Object.freeze({
+  python: new LoadGate(availableParallelism()),
+  javascript: new LoadGate(availableParallelism()),
+});

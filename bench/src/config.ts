@@ -25,8 +25,8 @@ function list(name: string, full: string): string[] {
 export const config = Object.freeze({
   quick,
   rounds: num('BENCH_ROUNDS', 3, 1),
-  /** Which benchmarks to run: fanout, join, replay. */
-  only: list('BENCH_ONLY', 'fanout,join,replay'),
+  /** Which benchmarks to run: fanout, join, replay, run-latency, saturation. */
+  only: list('BENCH_ONLY', 'fanout,join,replay,run-latency,saturation'),
   /** Which systems to run: ours, y-websocket, hocuspocus, raw-ws. */
   systems: list('BENCH_SYSTEMS', 'ours,y-websocket,hocuspocus,raw-ws'),
   fanout: {
@@ -47,6 +47,20 @@ export const config = Object.freeze({
     /** Use only the first N edits of the trace (0 = all 259,778). */
     edits: num('BENCH_REPLAY_EDITS', 0, 10_000),
     timeoutMs: num('BENCH_REPLAY_TIMEOUT_MS', 240_000, 60_000),
+  },
+  /** Code execution: our server vs the sandbox's bare bubblewrap command. */
+  exec: {
+    /** RUN_CONCURRENCY for our server; 0 keeps its default (one per core). */
+    serverConcurrency: num('BENCH_RUN_CONCURRENCY', 0, 0),
+    members: num('BENCH_RUN_MEMBERS', 3, 3),
+    languages: list('BENCH_RUN_LANGUAGES', 'python,node,cpp'),
+    latencyRuns: num('BENCH_RUN_LATENCY_RUNS', 100, 10),
+    latencyConcurrency: num('BENCH_RUN_LATENCY_CONCURRENCY', 4, 4),
+    saturationMs: num('BENCH_SATURATION_MS', 60_000, 10_000),
+    saturationConcurrency: num('BENCH_SATURATION_CONCURRENCY', 4, 4),
+    mixes: list('BENCH_SATURATION_MIXES', 'python,cpp,mix'),
+    /** Rooms of 4 typing editors measured while the runs go on. */
+    fanoutRooms: num('BENCH_SATURATION_FANOUT_ROOMS', 3, 2),
   },
   startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),
 });

@@ -4,13 +4,15 @@
  * and the generated part of docs/BENCHMARKS.md. Our server is reported as
  * unavailable (with the reason) when it cannot be started or reached.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { config } from './config.js';
 import { loadTandemSdk } from './clients/tandem.js';
 import { rewriteMarkdown, writeReport, type Entry } from './report.js';
 import { fanout } from './runs/fanout.js';
 import { join } from './runs/join.js';
 import { replay } from './runs/replay.js';
+import { runLatency } from './runs/run-latency.js';
+import { saturation } from './runs/saturation.js';
 import { start } from './runs/common.js';
 import { OUR_SERVER_MAIN } from './servers/launch.js';
 import { isSystem, SYSTEMS, type SystemName } from './systems.js';
@@ -43,6 +45,18 @@ function unavailableEverywhere(entries: Entry[], reason: string): void {
     if ('metrics' in e.ours || e.ours.unavailable === 'not run') e.ours = { unavailable: reason };
 }
 
+/**
+ * The entries of earlier runs that this run did not measure, so a partial run
+ * (BENCH_ONLY) replaces its own entries and keeps everyone else's.
+ */
+function withEarlier(entries: Entry[]): Entry[] {
+  const file = new URL(`../results/${config.quick ? 'quick' : 'latest'}.json`, import.meta.url);
+  if (!existsSync(file)) return entries;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { entries?: Entry[] };
+  const fresh = new Set(entries.map((e) => e.name));
+  return [...(saved.entries ?? []).filter((e) => !fresh.has(e.name)), ...entries];
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const unknown = config.systems.filter((s) => !isSystem(s));
@@ -67,9 +81,11 @@ async function main(): Promise<void> {
     for (const n of config.fanout.connections) entries.push(await fanout(n, systems));
   if (config.only.includes('join')) entries.push(await join(systems, trace));
   if (config.only.includes('replay')) entries.push(await replay(systems));
+  if (config.only.includes('run-latency')) entries.push(...(await runLatency(!reason)));
+  if (config.only.includes('saturation')) entries.push(...(await saturation(!reason)));
   if (reason) unavailableEverywhere(entries, reason);
 
-  writeReport(entries);
+  writeReport(withEarlier(entries));
   for (const e of entries) {
     const verdict = e.pass === null ? 'NOT MEASURED' : e.pass ? 'PASS' : 'MISS';
     const ratios = Object.entries(e.ratio)

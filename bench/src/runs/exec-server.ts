@@ -4,6 +4,32 @@ import { config } from '../config.js';
 import type { RunningServer } from '../servers/launch.js';
 import { start, tempDir } from './common.js';
 
+/** Waits until the server's sandbox answered; throws with its reason unless it is bubblewrap. */
+async function sandboxReady(url: string): Promise<void> {
+  const deadline = Date.now() + config.startTimeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const info = (await (await fetch(`${url}/api/languages`)).json()) as {
+        backend: string | null;
+        unavailableReason: string | null;
+      };
+      if (info.backend === 'bubblewrap') return;
+      if (info.backend || info.unavailableReason)
+        throw new Error(
+          `sandbox: ${info.backend ?? 'none'} (${info.unavailableReason ?? 'no reason given'})`,
+        );
+    } catch (err) {
+      if ((err as Error).message.startsWith('sandbox:')) throw err;
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `GET /api/languages did not report the sandbox within ${config.startTimeoutMs} ms: ${last}`,
+  );
+}
+
 /**
  * The launcher passes its own environment through, so the run settings are set
  * for the duration of the start only and restored after (nothing else runs
@@ -24,6 +50,12 @@ export async function startExecServer(): Promise<{ server: RunningServer; stop()
   const data = tempDir('exec');
   try {
     const server = await start('ours', data.path);
+    try {
+      await sandboxReady(server.url);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
     return {
       server,
       stop: async () => {

@@ -78,7 +78,7 @@ async function startServer(prefix: string, executor?: ExecutorFactory): Promise<
 
 /** A real worker process; resolves once its announcement is in Redis. */
 async function startWorker(prefix = PREFIX): Promise<ChildProcess> {
-  const before = new Set(await redis.keys(`${prefix}:workers:*`));
+  const before = new Set(await redis.keys(`${prefix}:worker:*`));
   const child = spawn(process.execPath, [WORKER_MAIN], {
     cwd: ROOT,
     env: {
@@ -99,7 +99,7 @@ async function startWorker(prefix = PREFIX): Promise<ChildProcess> {
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`the worker exited: ${stderr}`);
-      const keys = await redis.keys(`${prefix}:workers:*`);
+      const keys = await redis.keys(`${prefix}:worker:*`);
       return keys.some((k) => !before.has(k));
     },
     'the worker announces itself',
@@ -181,7 +181,7 @@ describe('runs through BullMQ and worker processes', () => {
     expect(ra).toEqual(rb);
     expect(ra.verdict).toBe('ok');
     expect(ra.result?.stdout).toBe('cba\n');
-    expect(ra.backend).toBe('bubblewrap');
+    expect(ra.backend).toBe(server.app.runs.sandboxInfo().backend);
   });
 
   it('a judged run reports each case as it finishes', async () => {
@@ -195,7 +195,7 @@ describe('runs through BullMQ and worker processes', () => {
       .filter((u) => u.status === 'running')
       .map((u) => u.cases?.length ?? 0);
     expect(counts).toEqual(expect.arrayContaining([1, 2, 3]));
-  });
+  }, 60_000);
 
   it('cancels a run waiting in the queue and a running one', async () => {
     const { a } = await pair();
@@ -270,6 +270,27 @@ describe('runs through BullMQ and worker processes', () => {
     });
     expect(again.result?.stdout).toBe('back\n');
   }, 60_000);
+
+  it('SIGTERM: a worker finishes its running job, then exits', async () => {
+    const [worker] = workers;
+    const { a } = await pair();
+    const run = await a.run({
+      language: 'python',
+      source: 'import time\ntime.sleep(1)\nprint("finished")\n',
+    });
+    await waitFor(async () => (await server.api.getRun(run.id)).backend !== null, 'the run starts');
+    worker!.kill('SIGTERM');
+    await exited(worker!);
+    expect(worker!.exitCode).toBe(0);
+    await waitFor(
+      async () => (await server.api.getRun(run.id)).status === 'finished',
+      'the run finishes',
+    );
+    const done = await server.api.getRun(run.id);
+    expect(done.verdict).toBe('ok');
+    expect(done.result?.stdout).toBe('finished\n');
+    expect(await redis.scard(`${PREFIX}:workers`)).toBe(0);
+  });
 
   it('a server up before any worker refuses runs, then runs them once a worker appears', async () => {
     const prefix = `${PREFIX}-late`;

@@ -14,8 +14,10 @@ import { createSandbox } from '@tandem/sandbox';
 import { runJob } from './run-job.js';
 
 export const RUNS_QUEUE = 'runs';
+/** The ids of workers that announced themselves (a set; servers drop dead ones). */
+export const workersKey = (prefix: string) => `${prefix}:workers`;
 /** A worker's announcement: `{ backend, unavailableReason, languages }`, with a TTL. */
-export const workerKey = (prefix: string, id: string) => `${prefix}:workers:${id}`;
+export const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
 /** Run ids to stop, published by servers, heard by every worker. */
 export const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;
 
@@ -126,7 +128,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const announce = () =>
     connection
+      .multi()
       .set(workerKey(prefix, id), announcement, 'PX', announceTtlMs)
+      .sadd(workersKey(prefix), id)
+      .exec()
       .catch((err: unknown) => logger.warn({ err }, 'could not announce this worker'));
   await worker.waitUntilReady();
   void worker.run();
@@ -149,8 +154,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     close(deadlineMs = 30_000) {
       closing ??= (async () => {
         shuttingDown = true;
-        clearInterval(announcer);
-        await connection.del(workerKey(prefix, id)).catch(() => undefined);
+        // The announcement stays until the running jobs are done: it means "alive"
+        // (servers fail running jobs when no worker is), not "taking jobs".
         const finished = worker.close();
         const timer = setTimeout(() => {
           if (running.size > 0) {
@@ -160,6 +165,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         }, deadlineMs);
         await finished;
         clearTimeout(timer);
+        clearInterval(announcer);
+        await connection
+          .multi()
+          .del(workerKey(prefix, id))
+          .srem(workersKey(prefix), id)
+          .exec()
+          .catch(() => undefined);
         await sandbox.close();
         subscriber.disconnect();
         await connection.quit().catch(() => connection.disconnect());

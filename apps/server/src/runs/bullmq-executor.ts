@@ -9,7 +9,8 @@ import type { ExecutorHandlers, ExecutorInfo, RunExecutor } from './executor.js'
  * the worker): the queue, a worker's announcement key, the cancel channel.
  */
 export const RUNS_QUEUE = 'runs';
-const workersPattern = (prefix: string) => `${prefix}:workers:*`;
+const workersKey = (prefix: string) => `${prefix}:workers`;
+const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
 const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;
 
 export interface BullMqExecutorOptions {
@@ -240,22 +241,16 @@ export class BullMqExecutor implements RunExecutor {
     }
   }
 
+  /** Workers list themselves in a set; one whose announcement expired is dropped from it. */
   private async findWorkers(): Promise<void> {
-    let found: string | null = null;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        workersPattern(this.options.prefix),
-        'COUNT',
-        100,
-      );
-      cursor = next;
-      for (const key of keys) {
-        found ??= await this.redis.get(key);
-      }
-    } while (cursor !== '0' && found === null);
+    const { prefix } = this.options;
+    const ids = await this.redis.smembers(workersKey(prefix));
+    const announcements =
+      ids.length > 0 ? await this.redis.mget(ids.map((id) => workerKey(prefix, id))) : [];
+    const dead = ids.filter((_, i) => announcements[i] === null);
+    // A worker adds itself again on its next refresh if it was only late.
+    if (dead.length > 0) await this.redis.srem(workersKey(prefix), ...dead);
+    const found = announcements.find((a) => a !== null) ?? null;
     this.workersAlive = found !== null;
     if (found === null) return;
     const info = JSON.parse(found) as ExecutorInfo;

@@ -7,12 +7,24 @@
  *
  * Differences from the sandbox, on purpose: `--block-fd`/`--info-fd` are
  * dropped (they only hold the box until the host has placed it in its
- * cgroup), the work dir is a plain folder owned by the box's user made once
- * per slot, and the CPU limit is enforced by RLIMIT_CPU set to the sandbox's
- * CPU limit instead of cgroup polling.
+ * cgroup), the work dir and the scratch dirs are plain folders owned by the
+ * box's user made once per slot (the sandbox mounts a tmpfs per job and per
+ * step), and the CPU limit is enforced by RLIMIT_CPU set to the sandbox's
+ * CPU limit instead of cgroup polling. When the sandbox's argv reads a
+ * seccomp filter from a descriptor, the sandbox's own compiled filter is fed
+ * to it here too.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  openSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_COMPILE_LIMITS,
@@ -27,6 +39,7 @@ import {
   BOX_UID,
   INFO_FD,
   buildBoxCommand,
+  type BoxPaths,
   type HostLayout,
 } from '../../../packages/sandbox/dist/bubblewrap/args.js';
 import { tempDir } from './common.js';
@@ -64,28 +77,63 @@ function withoutHandshake(args: string[]): string[] {
   return out;
 }
 
+/** The sandbox's compiled seccomp filter, when its build has one. */
+async function seccompFilter(): Promise<Buffer | undefined> {
+  const module = '../../../packages/sandbox/dist/bubblewrap/seccomp.js';
+  try {
+    const m = (await import(module)) as { compileSeccomp?: () => Buffer };
+    return m.compileSeccomp?.();
+  } catch {
+    return undefined;
+  }
+}
+
+interface Command {
+  file: string;
+  args: string[];
+  /** Descriptor bwrap reads the seccomp filter from, if any. */
+  seccompFd?: number;
+}
+
 interface StepOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  stderr: string;
 }
 
-function spawnStep(file: string, args: string[], wallMs: number): Promise<StepOutcome> {
+function spawnStep(
+  cmd: Command,
+  seccompFile: string | undefined,
+  wallMs: number,
+): Promise<StepOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
+    // The filter is handed over as a file opened for this spawn only.
+    const filter = cmd.seccompFd === undefined ? undefined : openSync(seccompFile!, 'r');
+    const stdio: ('pipe' | 'ignore' | number)[] = ['pipe', 'pipe', 'pipe'];
+    if (cmd.seccompFd !== undefined) {
+      while (stdio.length < cmd.seccompFd) stdio.push('ignore');
+      stdio[cmd.seccompFd] = filter!;
+    }
+    const child = spawn(cmd.file, cmd.args, {
       uid: BOX_UID,
       gid: BOX_GID,
       cwd: '/',
       env: { PATH: '/usr/bin:/bin' },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio,
     });
+    if (filter !== undefined) closeSync(filter);
+    const [stdin, out, err] = [child.stdin!, child.stdout!, child.stderr!];
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    let stderr = '';
+    out.on('data', (chunk: Buffer) => {
       if (stdout.length < 65536) stdout += chunk.toString('utf8');
     });
-    child.stderr.resume();
-    child.stdin.on('error', () => undefined);
-    child.stdin.end();
+    err.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-400);
+    });
+    stdin.on('error', () => undefined);
+    stdin.end();
     const wall = setTimeout(() => child.kill('SIGKILL'), wallMs);
     child.once('error', (err) => {
       clearTimeout(wall);
@@ -93,7 +141,7 @@ function spawnStep(file: string, args: string[], wallMs: number): Promise<StepOu
     });
     child.once('close', (code, signal) => {
       clearTimeout(wall);
-      resolve({ code, signal, stdout });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -102,6 +150,8 @@ export class BareBox {
   private readonly layout: HostLayout;
   private readonly srcDirs = new Map<string, string>();
   private readonly workDirs: string[] = [];
+  private readonly scratchDirs: string[] = [];
+  private seccompFile: string | undefined;
 
   private constructor(private readonly root: { path: string; dispose(): void }) {
     chmodSync(root.path, 0o711);
@@ -116,13 +166,25 @@ export class BareBox {
   }
 
   /** A box root with a work dir for each of `slots` concurrent runs. */
-  static create(slots: number): BareBox {
+  static async create(slots: number): Promise<BareBox> {
     const box = new BareBox(tempDir('bare-box'));
-    for (let s = 0; s < slots; s++) {
-      const dir = join(box.root.path, `work-${s}`);
+    const filter = await seccompFilter();
+    if (filter) {
+      box.seccompFile = join(box.root.path, 'seccomp.bpf');
+      writeFileSync(box.seccompFile, filter, { mode: 0o644 });
+    }
+    const owned = (dir: string) => {
       mkdirSync(dir, { mode: 0o700 });
       chownSync(dir, BOX_UID, BOX_GID);
-      box.workDirs.push(dir);
+      return dir;
+    };
+    for (let s = 0; s < slots; s++) {
+      box.workDirs.push(owned(join(box.root.path, `work-${s}`)));
+      const scratch = join(box.root.path, `scratch-${s}`);
+      mkdirSync(scratch, { mode: 0o755 });
+      owned(join(scratch, 'tmp'));
+      owned(join(scratch, 'shm'));
+      box.scratchDirs.push(scratch);
     }
     return box;
   }
@@ -142,21 +204,25 @@ export class BareBox {
     language: LanguageSpec,
     argv: readonly string[],
     limits: Limits,
+    slot: number,
     srcDir: string,
-    workDir: string,
     writable: boolean,
-  ) {
+  ): Command {
     // The sandbox's prlimit is a backstop one second above its CPU limit; here it is the limit.
     const rlimits = { ...limits, cpuMs: limits.cpuMs - 1000 };
-    const cmd = buildBoxCommand(
-      language,
-      argv,
-      rlimits,
-      this.layout,
-      { srcDir, workDir },
-      writable,
-    );
-    return { file: cmd.file, args: withoutHandshake(cmd.args) };
+    // Builds of the sandbox differ in which folders they bind; extra ones are ignored.
+    const paths: BoxPaths = {
+      srcDir,
+      workDir: this.workDirs[slot]!,
+      ...{ scratchDir: this.scratchDirs[slot]! },
+    };
+    const cmd = buildBoxCommand(language, argv, rlimits, this.layout, paths, writable);
+    const args = withoutHandshake(cmd.args);
+    const at = args.indexOf('--seccomp');
+    if (at < 0) return { file: cmd.file, args };
+    if (!this.seccompFile)
+      throw new Error('the box wants a seccomp filter and the sandbox build has none');
+    return { file: cmd.file, args, seccompFd: Number(args[at + 1]) };
   }
 
   /**
@@ -168,22 +234,24 @@ export class BareBox {
     const language = findLanguage(program.language);
     if (!language) throw new Error(`the sandbox has no language ${program.language}`);
     const srcDir = this.srcDir(program, language);
-    const workDir = this.workDirs[slot % this.workDirs.length]!;
+    slot %= this.workDirs.length;
     const runLimits = { ...DEFAULT_RUN_LIMITS, ...language.limits };
     const t0 = performance.now();
     if (language.compile) {
       const limits = { ...DEFAULT_COMPILE_LIMITS, ...language.compileLimits };
-      const c = this.command(language, language.compile, limits, srcDir, workDir, true);
-      const compiled = await spawnStep(c.file, c.args, limits.wallMs);
+      const c = this.command(language, language.compile, limits, slot, srcDir, true);
+      const compiled = await spawnStep(c, this.seccompFile, limits.wallMs);
       if (compiled.code !== 0)
-        throw new Error(`compile exited with ${compiled.code ?? compiled.signal}`);
+        throw new Error(
+          `compile exited with ${compiled.code ?? compiled.signal}: ${compiled.stderr.trim()}`,
+        );
     }
-    const r = this.command(language, language.run, runLimits, srcDir, workDir, false);
-    const ran = await spawnStep(r.file, r.args, runLimits.wallMs);
+    const r = this.command(language, language.run, runLimits, slot, srcDir, false);
+    const ran = await spawnStep(r, this.seccompFile, runLimits.wallMs);
     const ms = performance.now() - t0;
     if (program.verdict === 'ok' && (ran.code !== 0 || ran.stdout !== program.stdout))
       throw new Error(
-        `run exited with ${ran.code ?? ran.signal}, stdout ${JSON.stringify(ran.stdout.slice(0, 80))}`,
+        `run exited with ${ran.code ?? ran.signal}, stdout ${JSON.stringify(ran.stdout.slice(0, 80))}: ${ran.stderr.trim()}`,
       );
     if (program.verdict === 'time_limit' && ran.code === 0)
       throw new Error('the busy loop exited by itself');

@@ -98,7 +98,7 @@ async function oursOnce(): Promise<Record<string, number>> {
 }
 
 async function floorOnce(): Promise<Record<string, number>> {
-  const box = BareBox.create(config.exec.latencyConcurrency);
+  const box = await BareBox.create(config.exec.latencyConcurrency);
   try {
     const out: Record<string, number> = {};
     for (const program of programs()) {

@@ -7,7 +7,6 @@
  */
 import { config } from '../config.js';
 import { LoadGen } from '../loadgen/client.js';
-import type { FanoutResult } from '../workloads/fanout.js';
 import type { Entry } from '../report.js';
 import { quantile } from '../stats.js';
 import { metric, ratio, summarize } from '../summary.js';
@@ -39,13 +38,8 @@ function loopFigures(out: Record<string, number>, mix: MixName, r: LoopResult, s
   out[`${mix}_failed`] = r.failed;
 }
 
-/** Connects the typing rooms, then types through `during` (or idles when absent). */
-async function typing(
-  gen: LoadGen,
-  url: string,
-  tag: string,
-  during?: Promise<unknown>,
-): Promise<FanoutResult> {
+/** Connects the typing rooms; `fanoutRun` then types for one saturation window. */
+async function connectTyping(gen: LoadGen, url: string, tag: string): Promise<void> {
   const window = config.exec.saturationMs;
   const warmupMs = Math.min(2000, window * 0.1);
   await gen.call('fanoutConnect', {
@@ -63,8 +57,6 @@ async function typing(
       connectTimeoutMs: 30_000,
     },
   });
-  const [result] = await Promise.all([gen.call('fanoutRun', {}), during]);
-  return result;
 }
 
 async function oursOnce(round: number): Promise<Record<string, number>> {
@@ -75,16 +67,21 @@ async function oursOnce(round: number): Promise<Record<string, number>> {
     gen = await LoadGen.start();
     room = await RunRoom.open(server.url, config.exec.members);
     const out: Record<string, number> = {};
-    const idle = await typing(gen, server.url, `sat-${round}-idle`);
+    await connectTyping(gen, server.url, `sat-${round}-idle`);
+    const idle = await gen.call('fanoutRun', {});
     out.fanout_idle_p99_ms = quantile(idle.editLatencies, 0.99);
     for (const mix of mixes()) {
-      const loop = room.call('loop', {
-        mix,
-        concurrency: config.exec.saturationConcurrency,
-        durationMs: config.exec.saturationMs,
-      });
-      const loaded = await typing(gen, server.url, `sat-${round}-${mix}`, loop);
-      loopFigures(out, mix, await loop, 'ours');
+      await connectTyping(gen, server.url, `sat-${round}-${mix}`);
+      // Typing and runs start together; the typing window ends inside the loop's.
+      const [loaded, loop] = await Promise.all([
+        gen.call('fanoutRun', {}),
+        room.call('loop', {
+          mix,
+          concurrency: config.exec.saturationConcurrency,
+          durationMs: config.exec.saturationMs,
+        }),
+      ]);
+      loopFigures(out, mix, loop, 'ours');
       out[`${mix}_fanout_p99_ms`] = quantile(loaded.editLatencies, 0.99);
       out[`${mix}_fanout_lost`] = loaded.lost;
     }
@@ -97,7 +94,7 @@ async function oursOnce(round: number): Promise<Record<string, number>> {
 }
 
 async function ceilingOnce(): Promise<Record<string, number>> {
-  const box = BareBox.create(config.exec.saturationConcurrency);
+  const box = await BareBox.create(config.exec.saturationConcurrency);
   try {
     const out: Record<string, number> = {};
     for (const mix of mixes()) {

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { findLanguage } from '../languages.js';
 import { DEFAULT_RUN_LIMITS, type LanguageSpec } from '../types.js';
-import { BWRAP, PRLIMIT, buildBoxCommand, buildBwrapArgs, buildPrlimitArgs } from './args.js';
+import {
+  BWRAP,
+  PRLIMIT,
+  GATE_FD,
+  SECCOMP_FD,
+  SETPRIV,
+  STACK_BYTES,
+  buildBoxCommand,
+  buildBwrapArgs,
+  buildPrlimitArgs,
+  jobMountArgs,
+} from './args.js';
 
 const layout = {
   symlinks: { '/bin': 'usr/bin', '/lib': 'usr/lib' },
   dirs: [],
   etcDir: '/state/etc',
 };
-const paths = { srcDir: '/state/jobs/x/src', workDir: '/state/jobs/x/box' };
+const paths = {
+  srcDir: '/state/jobs/x/src',
+  workDir: '/state/jobs/x/box',
+  scratchDir: '/state/jobs/x/scratch-1',
+};
 const python = findLanguage('python') as LanguageSpec;
 const hostile = ['/usr/bin/python3', '$(id)', '; rm -rf /', '`x`', '--bind', '/ /', 'a\nb'];
 
@@ -27,6 +42,12 @@ describe('bubblewrap arguments', () => {
     expect(options).not.toContain('--share-net');
   });
 
+  it('filters system calls, forbids new user namespaces, and keeps bwrap out of the box', () => {
+    expect(valuesOf(options, '--seccomp')).toEqual([String(SECCOMP_FD)]);
+    expect(options).toContain('--disable-userns');
+    expect(options).toContain('--as-pid-1');
+  });
+
   it('drops every capability and runs as nobody', () => {
     expect(valuesOf(options, '--cap-drop')).toEqual(['ALL']);
     expect(options).not.toContain('--cap-add');
@@ -43,29 +64,34 @@ describe('bubblewrap arguments', () => {
   });
 
   it('binds the system read-only, the sources read-only, and the work dir read-only for runs', () => {
-    expect(valuesOf(options, '--bind')).toEqual([]);
+    const scratch = [`${paths.scratchDir}/shm`, `${paths.scratchDir}/tmp`];
+    expect(valuesOf(options, '--bind')).toEqual(scratch);
     expect(valuesOf(options, '--ro-bind')).toEqual(
       expect.arrayContaining(['/usr', '/state/etc/passwd', paths.srcDir, paths.workDir]),
     );
     expect(valuesOf(options, '--ro-bind')).not.toContain('/etc');
     expect(valuesOf(options, '--ro-bind')).not.toContain('/etc/shadow');
     const compile = buildBwrapArgs(python, ['x'], DEFAULT_RUN_LIMITS, layout, paths, true);
-    expect(valuesOf(compile, '--bind')).toEqual([paths.workDir]);
+    expect(valuesOf(compile, '--bind')).toEqual([...scratch, paths.workDir]);
   });
 
   it('passes the program argv verbatim after --, never through a shell', () => {
     expect(args.slice(args.indexOf('--') + 1)).toEqual(hostile);
     const command = buildBoxCommand(python, hostile, DEFAULT_RUN_LIMITS, layout, paths);
-    expect(command.file).toBe(PRLIMIT);
+    expect(command.file).toBe(SETPRIV);
+    // The job's mounts arrive on the gate pipe, NUL-separated, once bwrap is in its cgroup.
+    expect(command.args).toContain(String(GATE_FD));
+    expect(command.args).not.toContain(paths.srcDir);
+    expect(command.gate.toString('utf8').split('\0')).toEqual([...jobMountArgs(paths, false), '']);
+    expect(command.args.slice(0, 4)).toEqual(['--pdeathsig', 'KILL', '--', PRLIMIT]);
     expect(command.args).toContain(BWRAP);
     expect(command.args.some((arg) => /(^|\/)(ba)?sh$/.test(arg))).toBe(false);
   });
 
-  it('limits the scratch tmpfs mounts', () => {
-    expect(valuesOf(options, '--size')).toEqual([
-      String(DEFAULT_RUN_LIMITS.scratchBytes),
-      String(DEFAULT_RUN_LIMITS.scratchBytes),
-    ]);
+  it('mounts no tmpfs of its own: /tmp and /dev/shm come from the limited scratch mount of the step', () => {
+    expect(options).not.toContain('--tmpfs');
+    expect(options.lastIndexOf('/tmp')).toBe(options.indexOf(`${paths.scratchDir}/tmp`) + 1);
+    expect(options.lastIndexOf('/dev/shm')).toBe(options.indexOf(`${paths.scratchDir}/shm`) + 1);
   });
 
   it('sets rlimits as a backstop: no core dumps, file size, open files, CPU above the limit', () => {
@@ -76,5 +102,7 @@ describe('bubblewrap arguments', () => {
     );
     expect(rlimits).toContain('--nofile=64:64');
     expect(rlimits).toContain('--cpu=4:4');
+    expect(rlimits).toContain(`--stack=${STACK_BYTES}:${STACK_BYTES}`);
+    expect(STACK_BYTES).toBeLessThan(DEFAULT_RUN_LIMITS.memoryBytes / 2);
   });
 });

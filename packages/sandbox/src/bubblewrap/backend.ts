@@ -5,8 +5,9 @@
  * hierarchy with memory, pids and CPU accounting, it reports itself
  * unavailable instead of running anything.
  */
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, readlink } from 'node:fs/promises';
+import { access, lstat, readFile, readlink, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_RUN_LIMITS } from '../types.js';
@@ -18,15 +19,19 @@ import type {
   StepResult,
   Workspace,
 } from '../types.js';
-import { BWRAP, PRLIMIT, buildBoxCommand, type HostLayout } from './args.js';
+import { BWRAP, PRLIMIT, SETPRIV, buildBoxCommand, type HostLayout } from './args.js';
 import { detectCgroups, type Cgroups } from './cgroup.js';
+import { compileSeccomp } from './seccomp.js';
 import { supervise } from './supervise.js';
-import { BoxWorkspace, prepareStateDir } from './workspace.js';
+import { BoxWorkspace, prepareStateDir, sweepJobFolders } from './workspace.js';
 
 export interface BubblewrapOptions {
   /** Host folder for job folders and the box's /etc files (default: `<tmpdir>/tandem-sandbox`). */
   stateDir?: string;
-  /** Name of the parent cgroup the step groups are created under (default `tandem`). */
+  /**
+   * Name of the parent cgroup shared by all instances (default `tandem`):
+   * each instance creates `<parent>/<instance id>` and its step groups below.
+   */
   cgroupParent?: string;
 }
 
@@ -36,10 +41,37 @@ interface Ready {
   jobsDir: string;
 }
 
-const HOST_TOOLS = [BWRAP, PRLIMIT, '/usr/bin/mount', '/usr/bin/umount'];
+const HOST_TOOLS = [BWRAP, PRLIMIT, SETPRIV, '/usr/bin/mount', '/usr/bin/umount'];
 const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
-/** bwrap's own two processes (monitor and the sandbox's init) live in the step's group too. */
-const BWRAP_PROCESSES = 2;
+/** bwrap's monitor lives in the step's group too (the program is the box's pid 1 itself). */
+const BWRAP_PROCESSES = 1;
+/** The seccomp filter, compiled once. */
+const SECCOMP = compileSeccomp();
+
+/** `<pid>.<start time in clock ticks>.<random>`: names this instance's cgroup and job folder. */
+const INSTANCE_NAME = /^(\d+)\.(\d+)\.[0-9a-f]+$/;
+/**
+ * Groups and folders in the older flat layout (no instance) count as stale
+ * once this old: no step lives that long, so none of them is still in use.
+ */
+const LEGACY_STALE_MS = 10 * 60 * 1000;
+
+/** Start time of a process (field 22 of /proc/<pid>/stat), or null when it is gone. */
+async function processStart(pid: number | 'self'): Promise<string | null> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a cgroup or job folder under the shared parent belongs to no live instance. */
+async function isStale(name: string, createdMs: number): Promise<boolean> {
+  const match = INSTANCE_NAME.exec(name);
+  if (!match) return Date.now() - createdMs > LEGACY_STALE_MS;
+  return (await processStart(Number(match[1]))) !== match[2];
+}
 
 export class BubblewrapBackend implements SandboxBackend {
   readonly name = 'bubblewrap' as const;
@@ -47,6 +79,8 @@ export class BubblewrapBackend implements SandboxBackend {
   private readonly versions = new Map<string, Promise<{ version: string } | null>>();
   private readonly workspaces = new WeakSet<Workspace>();
   private steps = 0;
+  /** What the start-up sweep removed: stale cgroups and job folders of dead instances. */
+  swept = { cgroups: 0, jobFolders: 0 };
 
   constructor(private readonly options: BubblewrapOptions = {}) {}
 
@@ -85,30 +119,46 @@ export class BubblewrapBackend implements SandboxBackend {
     }
     await workspace.ensureScratch(request.limits.scratchBytes);
     await workspace.addFiles(request.files);
-    const { file, args } = buildBoxCommand(
-      request.language,
-      request.argv,
-      request.limits,
-      ready.layout,
-      { srcDir: workspace.srcDir, workDir: workspace.workDir },
-      request.writableWorkDir,
-    );
-    const cgroup = await ready.cgroups.create(`${workspace.id}-${++this.steps}`, {
-      ...request.limits,
-      processes: request.limits.processes + BWRAP_PROCESSES,
-    });
+    const scratch = await workspace.mountScratch(request.limits.scratchBytes);
     try {
-      return await supervise({
-        file,
-        args,
-        stdin: request.stdin,
-        limits: request.limits,
-        cgroup,
-        signal: request.signal,
+      const { file, args, gate } = buildBoxCommand(
+        request.language,
+        request.argv,
+        request.limits,
+        ready.layout,
+        { srcDir: workspace.srcDir, workDir: workspace.workDir, scratchDir: scratch.dir },
+        request.writableWorkDir,
+      );
+      const cgroup = await ready.cgroups.create(`${workspace.id}-${++this.steps}`, {
+        ...request.limits,
+        processes: request.limits.processes + BWRAP_PROCESSES,
       });
+      try {
+        return await supervise({
+          file,
+          args,
+          stdin: request.stdin,
+          limits: request.limits,
+          cgroup,
+          seccomp: SECCOMP,
+          gate,
+          signal: request.signal,
+        });
+      } finally {
+        await cgroup.remove();
+      }
     } finally {
-      await cgroup.remove();
+      await scratch.release();
     }
+  }
+
+  /** Removes this instance's parent cgroup and jobs folder (after its jobs are done). */
+  async close(): Promise<void> {
+    if (!this.ready) return;
+    const ready = await this.ready;
+    if (typeof ready === 'string') return;
+    await ready.cgroups.close();
+    await rmdir(ready.jobsDir).catch(() => undefined);
   }
 
   private async requireReady(): Promise<Ready> {
@@ -130,15 +180,31 @@ export class BubblewrapBackend implements SandboxBackend {
     if (process.getuid?.() !== 0) {
       return 'the bubblewrap backend must run as root to create cgroups and mount job tmpfs';
     }
-    const cgroups = await detectCgroups(this.options.cgroupParent);
+    const start = await processStart('self');
+    const instance = `${process.pid}.${start ?? 0}.${randomBytes(4).toString('hex')}`;
+    const cgroups = await detectCgroups(instance, this.options.cgroupParent);
     if (typeof cgroups === 'string') return cgroups;
     try {
       const stateDir = this.options.stateDir ?? path.join(tmpdir(), 'tandem-sandbox');
-      const { etcDir, jobsDir } = await prepareStateDir(stateDir);
+      const { etcDir, jobsRoot, jobsDir } = await prepareStateDir(stateDir, instance);
+      await this.sweep(cgroups, jobsRoot, instance);
       return { cgroups, layout: { ...(await hostLayout()), etcDir }, jobsDir };
     } catch (error) {
       return `cannot prepare the sandbox state folder: ${String(error)}`;
     }
+  }
+
+  /**
+   * What a crashed instance left behind: its step groups (whose processes
+   * are killed first) and its job folders (whose tmpfs mounts are detached
+   * first). A failure here does not stop the backend: each leftover is tried
+   * again at the next start.
+   */
+  private async sweep(cgroups: Cgroups, jobsRoot: string, instance: string): Promise<void> {
+    const stale = (name: string, createdMs: number) =>
+      name === instance ? Promise.resolve(false) : isStale(name, createdMs);
+    this.swept.cgroups = await cgroups.sweep(stale).catch(() => 0);
+    this.swept.jobFolders = await sweepJobFolders(jobsRoot, stale).catch(() => 0);
   }
 
   /** Runs the language's version command in a box: proves the toolchain really runs there. */

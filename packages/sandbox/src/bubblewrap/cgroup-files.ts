@@ -1,5 +1,6 @@
 /** Small helpers for reading and writing cgroupfs control files. */
-import { access, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { access, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Limits } from '../types.js';
 
 /** Limits for the group created once at start-up to prove the hierarchy is writable. */
@@ -55,6 +56,16 @@ export function parseKeyValues(text: string): Map<string, number> {
   return values;
 }
 
+/** How long a kill sweep may take before it gives up (a task stuck in the kernel). */
+export const KILL_TIMEOUT_MS = 10_000;
+
+/** Throws once a kill sweep that started at `started` has run out of time. */
+export function checkKillDeadline(started: number, dir: string, pids: number[]): void {
+  if (performance.now() - started > KILL_TIMEOUT_MS) {
+    throw new Error(`cgroup ${dir} still holds ${pids.join(' ')} after ${KILL_TIMEOUT_MS} ms`);
+  }
+}
+
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** rmdir a cgroup, retrying briefly: the kernel frees it a moment after its last process dies. */
@@ -79,4 +90,24 @@ export async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The child groups of a cgroup folder, with when each was created (ms since the epoch). */
+export async function subgroups(dir: string): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    try {
+      found.set(entry.name, (await stat(path.join(dir, entry.name))).mtimeMs);
+    } catch {
+      // Removed meanwhile.
+    }
+  }
+  return found;
 }

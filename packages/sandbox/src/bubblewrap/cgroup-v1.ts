@@ -1,6 +1,6 @@
 /**
  * cgroup v1: one folder per controller hierarchy (memory, pids, cpuacct,
- * cpu, freezer), all named `<parent>/<step id>`.
+ * cpu, freezer), all named `<parent>/<instance>/<step id>`.
  *
  * Killing: SIGKILL every member; if some remain (a fork bomb racing the
  * sweep), freeze the group so nothing can fork or exit mid-sweep, SIGKILL
@@ -14,6 +14,7 @@ import type { Limits } from '../types.js';
 import type { CgroupMount, CgroupUsage, Cgroups, StepCgroup } from './cgroup.js';
 import {
   PROBE_LIMITS,
+  checkKillDeadline,
   delay,
   exists,
   killPids,
@@ -21,6 +22,7 @@ import {
   readControl,
   readPids,
   removeGroupDir,
+  subgroups,
   writeControl,
 } from './cgroup-files.js';
 
@@ -34,17 +36,18 @@ const CPU_SHARES = 256;
 export async function detectCgroupV1(
   mounts: CgroupMount[],
   parentName: string,
+  instance: string,
 ): Promise<Cgroups | string> {
-  const roots = new Map<Controller, string>();
+  const shared = new Map<Controller, string>();
   for (const controller of [...REQUIRED, ...OPTIONAL]) {
     const mount = mounts.find((m) => m.type === 'cgroup' && m.controllers.includes(controller));
-    if (mount) roots.set(controller, path.join(mount.path, parentName));
+    if (mount) shared.set(controller, path.join(mount.path, parentName));
   }
-  const missing = REQUIRED.filter((controller) => !roots.has(controller));
+  const missing = REQUIRED.filter((controller) => !shared.has(controller));
   if (missing.length > 0) return `cgroup v1: no ${missing.join(', ')} hierarchy mounted`;
   try {
-    for (const dir of new Set(roots.values())) await mkdir(dir, { recursive: true });
-    const cgroups = new CgroupsV1(roots);
+    const cgroups = new CgroupsV1(shared, instance);
+    await cgroups.open();
     const probe = await cgroups.create(`probe-${process.pid}`, PROBE_LIMITS);
     await probe.usage();
     await probe.remove();
@@ -54,9 +57,22 @@ export async function detectCgroupV1(
   }
 }
 
-class CgroupsV1 {
+class CgroupsV1 implements Cgroups {
   readonly version = 1 as const;
-  constructor(private readonly roots: Map<Controller, string>) {}
+  /** This instance's parent group in each hierarchy: `<shared>/<instance>`. */
+  private readonly roots = new Map<Controller, string>();
+
+  constructor(
+    /** The parent shared by all instances in each hierarchy, e.g. `/sys/fs/cgroup/pids/tandem`. */
+    private readonly shared: Map<Controller, string>,
+    private readonly instance: string,
+  ) {
+    for (const [controller, dir] of shared) this.roots.set(controller, path.join(dir, instance));
+  }
+
+  async open(): Promise<void> {
+    for (const dir of new Set(this.roots.values())) await mkdir(dir, { recursive: true });
+  }
 
   async create(id: string, limits: Limits): Promise<StepCgroup> {
     const dirs = new Map<Controller, string>();
@@ -77,6 +93,41 @@ class CgroupsV1 {
       throw error;
     }
     return group;
+  }
+
+  async sweep(isStale: (name: string, createdMs: number) => Promise<boolean>): Promise<number> {
+    const found = new Map<string, number>();
+    for (const dir of new Set(this.shared.values())) {
+      for (const [name, createdMs] of await subgroups(dir)) {
+        found.set(name, Math.min(createdMs, found.get(name) ?? Infinity));
+      }
+    }
+    let removed = 0;
+    for (const [name, createdMs] of found) {
+      if (name === this.instance || !(await isStale(name, createdMs))) continue;
+      await this.removeTree(name);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Kills and removes a group of the shared parent and everything below it, leaves first. */
+  private async removeTree(relative: string): Promise<void> {
+    const children = new Set<string>();
+    const dirs = new Map<Controller, string>();
+    for (const [controller, shared] of this.shared) {
+      const dir = path.join(shared, relative);
+      if (!(await exists(dir))) continue;
+      dirs.set(controller, dir);
+      for (const name of (await subgroups(dir)).keys()) children.add(name);
+    }
+    for (const child of children) await this.removeTree(path.join(relative, child));
+    if (dirs.size > 0) await new StepCgroupV1(dirs, [...new Set(dirs.values())]).remove();
+  }
+
+  async close(): Promise<void> {
+    for (const dir of new Set(this.roots.values()))
+      await removeGroupDir(dir).catch(() => undefined);
   }
 }
 
@@ -111,11 +162,13 @@ class StepCgroupV1 implements StepCgroup {
   }
 
   async killAll(): Promise<void> {
-    const procs = this.file('pids', 'cgroup.procs');
+    const procs = path.join(this.dirs.get('pids') ?? (this.unique[0] as string), 'cgroup.procs');
     const freezer = this.dirs.get('freezer');
+    const started = performance.now();
     for (let sweep = 0; ; sweep++) {
       const pids = await readPids(procs);
       if (pids.length === 0) return;
+      checkKillDeadline(started, procs, pids);
       // Most jobs die at the first sweep; the freezer is for those still forking.
       const freeze = freezer !== undefined && sweep > 0;
       if (freeze) await this.freeze(freezer, 'FROZEN');

@@ -1,6 +1,6 @@
 /**
- * cgroup v2: one folder per step under `<mount>/<parent>`, with the memory,
- * pids and cpu controllers enabled for the parent's children. Killing uses
+ * cgroup v2: one folder per step under `<mount>/<parent>/<instance>`, with
+ * the memory, pids and cpu controllers enabled for the children of both. Killing uses
  * `cgroup.kill` (Linux 5.14+), falling back to SIGKILL sweeps.
  */
 import { mkdir } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import type { Limits } from '../types.js';
 import type { CgroupMount, CgroupUsage, Cgroups, StepCgroup } from './cgroup.js';
 import {
   PROBE_LIMITS,
+  checkKillDeadline,
   delay,
   exists,
   killPids,
@@ -16,6 +17,7 @@ import {
   readControl,
   readPids,
   removeGroupDir,
+  subgroups,
   writeControl,
 } from './cgroup-files.js';
 
@@ -26,6 +28,7 @@ const CPU_WEIGHT = 25;
 export async function detectCgroupV2(
   mounts: CgroupMount[],
   parentName: string,
+  instance: string,
 ): Promise<Cgroups | string> {
   const mount = mounts.find((m) => m.type === 'cgroup2');
   if (!mount) return 'cgroup v2: not mounted';
@@ -35,12 +38,15 @@ export async function detectCgroupV2(
     if (missing.length > 0) {
       return `cgroup v2 at ${mount.path}: controllers ${missing.join(', ')} not available`;
     }
-    const parent = path.join(mount.path, parentName);
+    const shared = path.join(mount.path, parentName);
+    const root = path.join(shared, instance);
     const enable = CONTROLLERS.map((c) => `+${c}`).join(' ');
     await writeControl(path.join(mount.path, 'cgroup.subtree_control'), enable);
-    await mkdir(parent, { recursive: true });
-    await writeControl(path.join(parent, 'cgroup.subtree_control'), enable);
-    const cgroups = new CgroupsV2(parent);
+    await mkdir(shared, { recursive: true });
+    await writeControl(path.join(shared, 'cgroup.subtree_control'), enable);
+    await mkdir(root, { recursive: true });
+    await writeControl(path.join(root, 'cgroup.subtree_control'), enable);
+    const cgroups = new CgroupsV2(shared, instance);
     const probe = await cgroups.create(`probe-${process.pid}`, PROBE_LIMITS);
     await probe.usage();
     await probe.remove();
@@ -50,12 +56,20 @@ export async function detectCgroupV2(
   }
 }
 
-class CgroupsV2 {
+class CgroupsV2 implements Cgroups {
   readonly version = 2 as const;
-  constructor(private readonly parent: string) {}
+  private readonly root: string;
+
+  constructor(
+    /** The parent shared by all instances, e.g. `/sys/fs/cgroup/tandem`. */
+    private readonly shared: string,
+    private readonly instance: string,
+  ) {
+    this.root = path.join(shared, instance);
+  }
 
   async create(id: string, limits: Limits): Promise<StepCgroup> {
-    const dir = path.join(this.parent, id);
+    const dir = path.join(this.root, id);
     await mkdir(dir);
     const group = new StepCgroupV2(dir);
     try {
@@ -71,6 +85,26 @@ class CgroupsV2 {
     }
     return group;
   }
+
+  async sweep(isStale: (name: string, createdMs: number) => Promise<boolean>): Promise<number> {
+    let removed = 0;
+    for (const [name, createdMs] of await subgroups(this.shared)) {
+      if (name === this.instance || !(await isStale(name, createdMs))) continue;
+      await removeTree(path.join(this.shared, name));
+      removed++;
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    await removeGroupDir(this.root).catch(() => undefined);
+  }
+}
+
+/** Kills and removes a group and everything below it, leaves first. */
+async function removeTree(dir: string): Promise<void> {
+  for (const child of (await subgroups(dir)).keys()) await removeTree(path.join(dir, child));
+  await new StepCgroupV2(dir).remove();
 }
 
 class StepCgroupV2 implements StepCgroup {
@@ -107,9 +141,11 @@ class StepCgroupV2 implements StepCgroup {
 
   async killAll(): Promise<void> {
     const procs = path.join(this.dir, 'cgroup.procs');
+    const started = performance.now();
     for (let sweep = 0; ; sweep++) {
       const pids = await readPids(procs);
       if (pids.length === 0) return;
+      checkKillDeadline(started, procs, pids);
       try {
         await writeControl(path.join(this.dir, 'cgroup.kill'), 1);
       } catch {

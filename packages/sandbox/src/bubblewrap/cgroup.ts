@@ -1,8 +1,10 @@
 /**
  * Per-step cgroups: the only thing that caps a whole submission (memory,
  * processes, CPU) and the only reliable way to end a double-forked daemon.
- * Each step gets its own group under a `tandem` parent; the host kills every
- * process in it at the end and removes it.
+ * Each backend instance has its own parent group, `tandem/<instance id>`,
+ * and each step its own group below it; the host kills every process in a
+ * step's group at the end and removes it. At start-up, the groups of
+ * instances whose process is gone (a crashed server) are killed and removed.
  *
  * The files touched here live in cgroupfs, which the box never mounts: the
  * untrusted code cannot plant links in them.
@@ -36,6 +38,13 @@ export interface Cgroups {
   readonly version: 1 | 2;
   /** Creates a group with the step's memory, process and CPU-weight limits applied. */
   create(id: string, limits: Limits): Promise<StepCgroup>;
+  /**
+   * Kills the members of, and removes, every group under the shared parent
+   * that `isStale` names (groups of dead instances). Returns how many went.
+   */
+  sweep(isStale: (name: string, createdMs: number) => Promise<boolean>): Promise<number>;
+  /** Removes this instance's parent group (its step groups must be gone). */
+  close(): Promise<void>;
 }
 
 export interface CgroupMount {
@@ -61,7 +70,7 @@ export async function cgroupMounts(): Promise<CgroupMount[]> {
   return mounts;
 }
 
-function unescapeMountPath(raw: string): string {
+export function unescapeMountPath(raw: string): string {
   return raw.replace(/\\([0-7]{3})/g, (_, octal: string) =>
     String.fromCharCode(parseInt(octal, 8)),
   );
@@ -69,10 +78,14 @@ function unescapeMountPath(raw: string): string {
 
 /**
  * Finds a cgroup hierarchy where the memory, pids and CPU accounting
- * controllers can be written, preferring v2 when it has them. Returns the
- * reason when there is none: the caller must then refuse to run.
+ * controllers can be written, preferring v2 when it has them, and creates
+ * `<parentName>/<instance>` there. Returns the reason when there is none:
+ * the caller must then refuse to run.
  */
-export async function detectCgroups(parentName = 'tandem'): Promise<Cgroups | string> {
+export async function detectCgroups(
+  instance: string,
+  parentName = 'tandem',
+): Promise<Cgroups | string> {
   let mounts: CgroupMount[];
   try {
     mounts = await cgroupMounts();
@@ -81,7 +94,7 @@ export async function detectCgroups(parentName = 'tandem'): Promise<Cgroups | st
   }
   const reasons: string[] = [];
   for (const detect of [detectCgroupV2, detectCgroupV1]) {
-    const result = await detect(mounts, parentName);
+    const result = await detect(mounts, parentName, instance);
     if (typeof result !== 'string') return result;
     reasons.push(result);
   }

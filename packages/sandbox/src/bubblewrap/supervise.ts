@@ -6,22 +6,28 @@
  * Joining the cgroup: bwrap is started with `--block-fd` and `--info-fd`. It
  * builds the sandbox, reports the pid of the sandbox's first process on the
  * info pipe, then waits on the block pipe before it execs anything of the
- * job. The host writes both bwrap pids into the step's cgroup and only then
- * writes the byte that lets it continue, so every process of the job starts
- * inside the group. No helper binary, no shell. On any failure before that
- * byte the host kills both bwrap processes itself. The one gap: if the whole
- * host process dies in those few milliseconds, the pipe's end-of-file
- * releases the box outside its cgroup (still namespaced, unprivileged and
- * under its rlimits, including RLIMIT_CPU).
+ * job. Before that, bwrap itself waits for part of its arguments (the job's
+ * mounts, on the gate pipe) before it creates any process: the host moves it
+ * into the step's cgroup first, so the box's pid 1 (which becomes the
+ * program) and everything it starts are born inside the group. No helper
+ * binary, no shell. On any failure the host kills the group and both bwrap
+ * processes by pid. If the whole host process dies,
+ * the monitor gets SIGKILL (setpriv's parent-death signal) and the box dies
+ * with it (`--die-with-parent`); pid 1 gone, the kernel kills the rest of
+ * the box's pid namespace.
+ *
+ * After the step, the cgroup is killed until it is empty: no process of the
+ * job outlives it.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { openSync, readFileSync, readdirSync } from 'node:fs';
+import { openSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { constants, setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Limits, StepOutcome, StepResult } from '../types.js';
 import type { StepCgroup } from './cgroup.js';
 import { killPids } from './cgroup-files.js';
-import { BLOCK_FD, BOX_GID, BOX_UID, INFO_FD } from './args.js';
+import { BLOCK_FD, BOX_GID, BOX_UID, GATE_FD, INFO_FD, SECCOMP_FD } from './args.js';
 
 /** How often CPU time is sampled; a busy loop overshoots `cpuMs` by at most this. */
 const POLL_MS = 50;
@@ -36,6 +42,10 @@ export interface SuperviseRequest {
   stdin: string;
   limits: Limits;
   cgroup: StepCgroup;
+  /** The compiled seccomp filter bwrap reads on `SECCOMP_FD`. */
+  seccomp: Buffer;
+  /** What bwrap reads on `GATE_FD` once it is in the cgroup (its job mounts). */
+  gate: Buffer;
   signal?: AbortSignal;
 }
 
@@ -79,7 +89,7 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
     gid: BOX_GID,
     cwd: '/',
     env: { PATH: '/usr/bin:/bin' },
-    stdio: childStdio(),
+    stdio: await childStdio(),
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
@@ -90,6 +100,12 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
   exited.catch(() => undefined);
   // Output is complete once every holder of the pipes is gone, which the cgroup sweep ensures.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // No pipes when the spawn itself failed (EMFILE, EAGAIN): `exited` then rejects.
+  const pipes = child.stdio as unknown as (Writable | undefined)[];
+  for (const fd of [SECCOMP_FD, GATE_FD]) {
+    pipes[fd]?.on('error', () => undefined); // bwrap died before reading it: its exit says why.
+  }
+  pipes[SECCOMP_FD]?.end(request.seccomp);
 
   const kill = (reason: KillReason) => {
     killReason ??= reason;
@@ -109,11 +125,13 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
   let wallTimer: NodeJS.Timeout | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
   try {
+    if (child.pid === undefined) await exited; // The spawn failed: rejects with why.
+    // bwrap waits for its job mounts before it creates any process: join it
+    // first, and the box is born in the group (and at its nice value).
+    await cgroup.join(child.pid as number);
+    setPriority(child.pid as number, NICE);
+    pipes[GATE_FD]?.end(request.gate);
     sandboxPid = await readChildPid(child);
-    for (const pid of [child.pid as number, sandboxPid]) {
-      await cgroup.join(pid);
-      setPriority(pid, NICE);
-    }
     started = performance.now();
     (child.stdio[BLOCK_FD] as Writable).end(Buffer.from([1]));
 
@@ -181,14 +199,15 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
     }
     return { ...base, outcome, exitCode, signal: signalName };
   } catch (error) {
-    // Kill the sandbox's first process before our end of the block pipe
-    // closes: an end-of-file would release it, possibly outside its cgroup.
+    // Kill both bwrap processes by pid before our end of the block pipe
+    // closes (an end-of-file would release the box), then the whole group.
     if (sandboxPid !== undefined) killPids([sandboxPid]);
     child.kill('SIGKILL');
     await cgroup.killAll().catch(() => undefined);
+    const said = stderr.text().trim();
     return {
       outcome: 'internal_error',
-      error: String(error),
+      error: said ? `${String(error)}: ${said.slice(0, 500)}` : String(error),
       stdout: '',
       stderr: stderr.text(),
       stdoutTruncated: false,
@@ -207,15 +226,15 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
 }
 
 /**
- * stdin, stdout, stderr, the block pipe and the info pipe. Descriptors this
+ * stdin, stdout, stderr, the block, info, seccomp and gate pipes. Descriptors this
  * process has open without close-on-exec (inherited from whoever started the
  * server) would otherwise leak into the box: each is replaced by /dev/null in
  * the child. libuv leaves 'ignore'd descriptors above 2 untouched, so they are
  * covered explicitly.
  */
-function childStdio(): StdioOptions {
-  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
-  const leaking = inheritableDescriptors().filter((fd) => fd >= stdio.length);
+async function childStdio(): Promise<StdioOptions> {
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
+  const leaking = (await inheritableDescriptors()).filter((fd) => fd >= stdio.length);
   if (leaking.length === 0) return stdio;
   devNull ??= openSync('/dev/null', 'r');
   const highest = Math.max(...leaking);
@@ -228,23 +247,42 @@ let devNull: number | undefined;
 
 const O_CLOEXEC = 0o2000000;
 
-function inheritableDescriptors(): number[] {
-  const found: number[] = [];
-  try {
-    for (const name of readdirSync('/proc/self/fd')) {
-      const fd = Number(name);
-      const flags = /flags:\s*([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-      if (flags && (parseInt(flags[1] as string, 8) & O_CLOEXEC) === 0) found.push(fd);
+/**
+ * Read once per process, asynchronously and one descriptor at a time: the
+ * event loop must not stall on /proc reads per job, and 50 jobs starting at
+ * once must not open a file per descriptor each. Node and libuv open every
+ * descriptor of their own with O_CLOEXEC, so the set without it is what this
+ * process inherited at start-up and does not grow later.
+ */
+function inheritableDescriptors(): Promise<number[]> {
+  inheritable ??= (async () => {
+    const found: number[] = [];
+    let names: string[];
+    try {
+      names = await readdir('/proc/self/fd');
+    } catch {
+      return found; // No /proc.
     }
-  } catch {
-    // No /proc, or the descriptor closed meanwhile: nothing more to cover.
-  }
-  return found;
+    for (const name of names) {
+      const fd = Number(name);
+      try {
+        const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8');
+        const match = /flags:\s*([0-7]+)/.exec(info);
+        if (match && (parseInt(match[1] as string, 8) & O_CLOEXEC) === 0) found.push(fd);
+      } catch {
+        // Closed meanwhile (e.g. the descriptor readdir itself used).
+      }
+    }
+    return found;
+  })();
+  return inheritable;
 }
+let inheritable: Promise<number[]> | undefined;
 
 /** Waits for bwrap's `{"child-pid": N}` on the info pipe. */
 function readChildPid(child: ChildProcess): Promise<number> {
-  const info = child.stdio[INFO_FD] as Readable;
+  const info = child.stdio[INFO_FD] as Readable | undefined;
+  if (!info) return Promise.reject(new Error('bwrap did not start'));
   return new Promise((resolve, reject) => {
     let text = '';
     const onData = (chunk: Buffer) => {

@@ -18,20 +18,47 @@
  *   detaches the mount (`umount --lazy` on the mount point, whose parent the
  *   box cannot write) and only then removes the now-empty mount point.
  *
- * Both live under `<root>/jobs/<id>/` (root-owned, 0711), so the box's uid can
- * reach them by path for the bind mounts but cannot list or change them.
+ * - `scratch-<n>/`: the mount point of a fresh tmpfs for step n only
+ *   (size- and inode-limited, nosuid, nodev), holding the `tmp/` and `shm/`
+ *   folders the host creates before the step starts and binds at `/tmp` and
+ *   `/dev/shm`. Detached the same way as `box/` when the step ends, so the
+ *   next step finds nothing. (bwrap's own `--tmpfs` cannot limit inodes: a
+ *   million empty files would be refused only by the memory limit.)
+ *
+ * Both live under `<root>/jobs/<instance>/<id>/` (root-owned, 0711), so the
+ * box's uid can reach them by path for the bind mounts but cannot list or
+ * change them. At start-up, the folders of dead instances are swept: their
+ * mounts detached, then the folders removed.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { SourceFile, Workspace } from '../types.js';
 import { BOX_GID, BOX_UID } from './args.js';
+import { unescapeMountPath } from './cgroup.js';
 
 const run = promisify(execFile);
 const MOUNT = '/usr/bin/mount';
 const UMOUNT = '/usr/bin/umount';
+
+/**
+ * Inodes of a job's tmpfs mounts: plenty for a compiler's temporary files and
+ * Go's build cache (256 folders), few enough that creating files one by one
+ * is refused long before their kernel memory reaches the memory limit.
+ */
+export const TMPFS_INODES = 8192;
 
 /** A plain file name: no `/`, no `..`, no NUL, no leading dot or dash, at most 128 bytes. */
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
@@ -42,19 +69,70 @@ export function assertSafeFileName(name: string): void {
   }
 }
 
-/** Creates the state folder and the box's own /etc/passwd and /etc/group. */
-export async function prepareStateDir(root: string): Promise<{ etcDir: string; jobsDir: string }> {
+/**
+ * Creates the state folder, this instance's jobs folder, and the box's own
+ * /etc/passwd and /etc/group.
+ */
+export async function prepareStateDir(
+  root: string,
+  instance: string,
+): Promise<{ etcDir: string; jobsRoot: string; jobsDir: string }> {
   const etcDir = path.join(root, 'etc');
-  const jobsDir = path.join(root, 'jobs');
+  const jobsRoot = path.join(root, 'jobs');
+  const jobsDir = path.join(jobsRoot, instance);
   await mkdir(etcDir, { recursive: true });
   await mkdir(jobsDir, { recursive: true });
   await chmod(root, 0o711);
+  await chmod(jobsRoot, 0o711);
   await chmod(jobsDir, 0o711);
   await chmod(etcDir, 0o755);
   const passwd = `nobody:x:${BOX_UID}:${BOX_GID}:nobody:/tmp:/usr/sbin/nologin\n`;
   await writeFile(path.join(etcDir, 'passwd'), passwd, { mode: 0o644 });
   await writeFile(path.join(etcDir, 'group'), `nogroup:x:${BOX_GID}:\n`, { mode: 0o644 });
-  return { etcDir, jobsDir };
+  return { etcDir, jobsRoot, jobsDir };
+}
+
+/** Mount points at or below `dir`, deepest first. */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  const found: string[] = [];
+  for (const line of text.split('\n')) {
+    const point = unescapeMountPath(line.split(' ')[4] ?? '');
+    if (point === dir || point.startsWith(`${dir}/`)) found.push(point);
+  }
+  return found.sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Removes the job folders of dead instances under `jobsRoot`: every mount
+ * below them is detached first, and a folder that still has a mount is left
+ * alone (removing it would descend into a file system the box wrote).
+ * Returns how many folders went.
+ */
+export async function sweepJobFolders(
+  jobsRoot: string,
+  isStale: (name: string, createdMs: number) => Promise<boolean>,
+): Promise<number> {
+  let removed = 0;
+  for (const entry of await readdir(jobsRoot, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(jobsRoot, entry.name);
+    if (!(await isStale(entry.name, (await stat(dir)).mtimeMs))) continue;
+    for (const point of await mountsUnder(dir)) {
+      await run(UMOUNT, ['--lazy', point]).catch(() => undefined);
+    }
+    if ((await mountsUnder(dir)).length > 0) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** A step's own tmpfs for `/tmp` and `/dev/shm`. */
+export interface Scratch {
+  /** Host folder holding `tmp/` and `shm/`. */
+  dir: string;
+  release(): Promise<void>;
 }
 
 export class BoxWorkspace implements Workspace {
@@ -65,6 +143,8 @@ export class BoxWorkspace implements Workspace {
   private readonly names = new Set<string>();
   private scratchBytes = 0;
   private mounted = false;
+  private steps = 0;
+  private readonly scratches = new Set<string>();
   private disposed = false;
 
   constructor(jobsDir: string) {
@@ -100,9 +180,46 @@ export class BoxWorkspace implements Workspace {
     if (scratchBytes !== this.scratchBytes) await this.mount(scratchBytes);
   }
 
+  /**
+   * Mounts a fresh tmpfs for one step's `/tmp` and `/dev/shm` (sharing one
+   * scratch size). The host creates the two folders before any of the step's
+   * processes exist, so nothing in it can be a planted link yet.
+   */
+  async mountScratch(scratchBytes: number): Promise<Scratch> {
+    const dir = path.join(this.jobDir, `scratch-${++this.steps}`);
+    await mkdir(dir, { mode: 0o700 });
+    this.scratches.add(dir);
+    const release = async () => {
+      if (!this.scratches.delete(dir)) return;
+      await run(UMOUNT, ['--lazy', dir]).catch(ignoreNotMounted);
+      await rmdir(dir).catch(ignoreMissing);
+    };
+    try {
+      const options = [
+        `size=${scratchBytes}`,
+        `nr_inodes=${TMPFS_INODES}`,
+        'mode=0755',
+        'uid=0',
+        'gid=0',
+        'nosuid',
+        'nodev',
+      ];
+      await run(MOUNT, ['-t', 'tmpfs', '-o', options.join(','), 'tandem-scratch', dir]);
+      for (const name of ['tmp', 'shm']) {
+        await mkdir(path.join(dir, name), { mode: 0o1777 });
+        await chmod(path.join(dir, name), 0o1777);
+      }
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return { dir, release };
+  }
+
   private async mount(scratchBytes: number): Promise<void> {
     const options = [
       `size=${scratchBytes}`,
+      `nr_inodes=${TMPFS_INODES}`,
       'mode=0700',
       `uid=${BOX_UID}`,
       `gid=${BOX_GID}`,
@@ -118,6 +235,11 @@ export class BoxWorkspace implements Workspace {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    for (const dir of [...this.scratches]) {
+      this.scratches.delete(dir);
+      await run(UMOUNT, ['--lazy', dir]).catch(ignoreNotMounted);
+      await rmdir(dir).catch(ignoreMissing);
+    }
     if (this.mounted) {
       // If this fails the job's tmpfs stays mounted and we must not touch it by path.
       await run(UMOUNT, ['--lazy', this.workDir]);
@@ -127,6 +249,13 @@ export class BoxWorkspace implements Workspace {
     for (const name of this.names) await unlink(path.join(this.srcDir, name)).catch(ignoreMissing);
     await rmdir(this.srcDir).catch(ignoreMissing);
     await rmdir(this.jobDir).catch(ignoreMissing);
+  }
+}
+
+/** umount says so when the mount point is not mounted (a failed mount): nothing to detach. */
+function ignoreNotMounted(error: unknown): void {
+  if (!/not mounted|no mount point/i.test(String((error as { stderr?: string }).stderr ?? ''))) {
+    throw error;
   }
 }
 

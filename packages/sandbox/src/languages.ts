@@ -51,6 +51,8 @@ function esbuildBinary(): string {
   }
 }
 const ESBUILD_DIR = esbuildBinary();
+/** Where the box sees esbuild's folder, wherever the checkout is (even under the box's own /tmp). */
+const BOX_ESBUILD_DIR = '/opt/esbuild';
 
 const STDIN_SUM = 'Reads two integers from stdin and prints their sum.';
 
@@ -82,7 +84,7 @@ const REGISTRY: LanguageSpec[] = [
     editor: 'typescript',
     sourceFile: 'main.ts',
     compile: [
-      `${ESBUILD_DIR}/esbuild`,
+      `${BOX_ESBUILD_DIR}/esbuild`,
       `${SOURCE_DIR}/main.ts`,
       `--outfile=${WORK_DIR}/main.js`,
       '--format=cjs',
@@ -93,7 +95,7 @@ const REGISTRY: LanguageSpec[] = [
     run: ['/usr/bin/node', '--max-old-space-size=192', `${WORK_DIR}/main.js`],
     version: ['/usr/bin/node', '--version'],
     requires: ['/usr/bin/node', `${ESBUILD_DIR}/esbuild`],
-    mounts: [ESBUILD_DIR],
+    mounts: [{ source: ESBUILD_DIR, target: BOX_ESBUILD_DIR }],
     // esbuild is a Go program: keep its thread count modest.
     env: { GOMAXPROCS: '1' },
     template: `// ${STDIN_SUM}\nimport { readFileSync } from 'fs';\n\nconst [a, b]: number[] = readFileSync(0, 'utf8').split(/\\s+/).filter(Boolean).map(Number);\nconsole.log(a + b);\n`,

@@ -79,8 +79,12 @@ export interface LanguageSpec {
   version: string[];
   /** Binaries that must exist on the host for this language to be offered. */
   requires: string[];
-  /** Host paths to mount read-only in the box besides the base system (e.g. a JVM). */
-  mounts?: string[];
+  /**
+   * Host paths to mount read-only in the box besides the base system (e.g. a
+   * JVM): a path mounts at the same place, a pair at a fixed place in the box
+   * (for tools found in the checkout, which may live anywhere, even under /tmp).
+   */
+  mounts?: (string | { source: string; target: string })[];
   /** Extra environment variables inside the box (allowlist; nothing else passes). */
   env?: Record<string, string>;
   limits?: Partial<Limits>;

@@ -129,7 +129,8 @@ export function buildBwrapArgs(
     args.push('--ro-bind-try', file, file);
   }
   for (const mount of language.mounts ?? []) {
-    args.push('--ro-bind', mount, mount);
+    if (typeof mount === 'string') args.push('--ro-bind', mount, mount);
+    else args.push('--ro-bind', mount.source, mount.target);
   }
   args.push(
     '--proc',

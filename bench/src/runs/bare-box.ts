@@ -12,7 +12,8 @@
  * step), and the CPU limit is enforced by RLIMIT_CPU set to the sandbox's
  * CPU limit instead of cgroup polling. When the sandbox's argv reads a
  * seccomp filter from a descriptor, the sandbox's own compiled filter is fed
- * to it here too.
+ * to it here too; when it reads the job's mounts from a descriptor
+ * (`--args`), they are put on the command line instead.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -216,8 +217,20 @@ export class BareBox {
       workDir: this.workDirs[slot]!,
       ...{ scratchDir: this.scratchDirs[slot]! },
     };
-    const cmd = buildBoxCommand(language, argv, rlimits, this.layout, paths, writable);
+    const cmd = buildBoxCommand(language, argv, rlimits, this.layout, paths, writable) as {
+      file: string;
+      args: string[];
+      /** Newer builds: the job's mounts, read by bwrap from a pipe (`--args`) once it is in its cgroup. */
+      gate?: Buffer;
+    };
     const args = withoutHandshake(cmd.args);
+    // Without a cgroup to wait for, the gated mounts go on the command line, which bwrap treats the same.
+    const gated = args.indexOf('--args');
+    if (gated >= 0) {
+      if (!cmd.gate)
+        throw new Error('the box reads --args and the sandbox build gave no data for it');
+      args.splice(gated, 2, ...cmd.gate.toString('utf8').split('\0').slice(0, -1));
+    }
     const at = args.indexOf('--seccomp');
     if (at < 0) return { file: cmd.file, args };
     if (!this.seccompFile)

@@ -26,13 +26,15 @@ import { constants, setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Limits, StepOutcome, StepResult } from '../types.js';
 import type { StepCgroup } from './cgroup.js';
-import { killPids } from './cgroup-files.js';
+import { delay, killPids } from './cgroup-files.js';
 import { BLOCK_FD, BOX_GID, BOX_UID, GATE_FD, INFO_FD, SECCOMP_FD } from './args.js';
 
 /** How often CPU time is sampled; a busy loop overshoots `cpuMs` by at most this. */
 const POLL_MS = 50;
 /** Nice value of boxed processes: the server's event loop comes first. */
 const NICE = 10;
+/** How long the monitor gets to exit after the box's pid 1 was killed, before the cgroup sweep. */
+const SWEEP_GRACE_MS = 500;
 /** bwrap reports a program killed by signal N as exit code 128 + N. */
 const SIGNAL_EXIT_BASE = 128;
 
@@ -107,9 +109,21 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
   }
   pipes[SECCOMP_FD]?.end(request.seccomp);
 
+  let sandboxPid: number | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = () => void cgroup.killAll().catch(() => child.kill('SIGKILL'));
+  /**
+   * Kills the box's pid 1 first: the kernel then kills and reaps everything
+   * else in its pid namespace, and bwrap's monitor reaps pid 1 and exits, so
+   * no process of the job is left for the host's init to reap (a zombie there
+   * may linger for seconds). The cgroup sweep follows as a backstop, at once
+   * if pid 1 is not known yet.
+   */
   const kill = (reason: KillReason) => {
     killReason ??= reason;
-    void cgroup.killAll().catch(() => child.kill('SIGKILL'));
+    if (sweepTimer) return;
+    if (sandboxPid !== undefined) killPids([sandboxPid]);
+    sweepTimer = setTimeout(sweep, sandboxPid === undefined ? 0 : SWEEP_GRACE_MS);
   };
   const collect = (stream: Readable | null, buffer: CappedBuffer) =>
     stream?.on('data', (chunk: Buffer) => {
@@ -120,7 +134,6 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
   // A pipe reset by a dying box is not an error of ours; the exit status says what happened.
   for (const stream of child.stdio) stream?.on('error', () => undefined);
 
-  let sandboxPid: number | undefined;
   const onAbort = () => kill('cancelled');
   let wallTimer: NodeJS.Timeout | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
@@ -200,8 +213,12 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
     return { ...base, outcome, exitCode, signal: signalName };
   } catch (error) {
     // Kill both bwrap processes by pid before our end of the block pipe
-    // closes (an end-of-file would release the box), then the whole group.
-    if (sandboxPid !== undefined) killPids([sandboxPid]);
+    // closes (an end-of-file would release the box), pid 1 first (see
+    // `kill`), then the whole group.
+    if (sandboxPid !== undefined) {
+      killPids([sandboxPid]);
+      await Promise.race([exited.catch(() => undefined), delay(SWEEP_GRACE_MS)]);
+    }
     child.kill('SIGKILL');
     await cgroup.killAll().catch(() => undefined);
     const said = stderr.text().trim();
@@ -219,6 +236,7 @@ export async function supervise(request: SuperviseRequest): Promise<StepResult> 
       memoryKb: 0,
     };
   } finally {
+    clearTimeout(sweepTimer);
     clearTimeout(wallTimer);
     clearInterval(pollTimer);
     request.signal?.removeEventListener('abort', onAbort);

@@ -5,11 +5,13 @@
  * hierarchy with memory, pids and CPU accounting, it reports itself
  * unavailable instead of running anything.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, readFile, readlink, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DEFAULT_RUN_LIMITS } from '../types.js';
 import type {
   LanguageSpec,
@@ -45,6 +47,9 @@ const HOST_TOOLS = [BWRAP, PRLIMIT, SETPRIV, '/usr/bin/mount', '/usr/bin/umount'
 const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 /** bwrap's monitor lives in the step's group too (the program is the box's pid 1 itself). */
 const BWRAP_PROCESSES = 1;
+const execFileAsync = promisify(execFile);
+/** The oldest bwrap with `--disable-userns`. */
+const MIN_BWRAP = '0.8.0';
 /** The seccomp filter, compiled once. */
 const SECCOMP = compileSeccomp();
 
@@ -177,6 +182,10 @@ export class BubblewrapBackend implements SandboxBackend {
     for (const tool of HOST_TOOLS) {
       if (!(await isExecutable(tool))) return `${tool} is missing`;
     }
+    const bwrapVersion = await versionOf(BWRAP);
+    if (!bwrapVersion || compareVersions(bwrapVersion, MIN_BWRAP) < 0) {
+      return `bubblewrap ${MIN_BWRAP} or newer is needed (--disable-userns); found ${bwrapVersion ?? 'none'}`;
+    }
     if (process.getuid?.() !== 0) {
       return 'the bubblewrap backend must run as root to create cgroups and mount job tmpfs';
     }
@@ -230,6 +239,25 @@ export class BubblewrapBackend implements SandboxBackend {
       await workspace.dispose();
     }
   }
+}
+
+/** `bubblewrap 0.8.0` → `0.8.0`. */
+async function versionOf(binary: string): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync(binary, ['--version']);
+    return /(\d+\.\d+\.\d+)/.exec(stdout)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) {
+    const diff = (x?.[i] ?? 0) - (y?.[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
 }
 
 async function isExecutable(file: string): Promise<boolean> {

@@ -4,28 +4,8 @@ import type { Sandbox, StepResult } from '@tandem/sandbox';
 /** What leaves the worker of a step: the view, without internal diagnostics. */
 function toView(step: StepResult | null): StepView | null {
   if (!step) return null;
-  const {
-    stdout,
-    stderr,
-    stdoutTruncated,
-    stderrTruncated,
-    exitCode,
-    signal,
-    wallMs,
-    cpuMs,
-    memoryKb,
-  } = step;
-  return {
-    stdout,
-    stderr,
-    stdoutTruncated,
-    stderrTruncated,
-    exitCode,
-    signal,
-    wallMs,
-    cpuMs,
-    memoryKb,
-  };
+  const { outcome: _outcome, error: _error, ...view } = step;
+  return view;
 }
 
 /**

@@ -11,6 +11,8 @@ interface Options {
    * tests that kill or restart it. Set with `test.use({ ownServer: true })`.
    */
   ownServer: boolean;
+  /** Extra environment for a test's own server (with `ownServer`), e.g. `{ SANDBOX_BACKEND: 'wasm' }`. */
+  serverEnv: Record<string, string>;
 }
 
 interface Fixtures {
@@ -32,6 +34,7 @@ interface WorkerFixtures {
 
 export const test = base.extend<Fixtures & Options, WorkerFixtures>({
   ownServer: [false, { option: true }],
+  serverEnv: [{}, { option: true }],
 
   sharedServer: [
     // Playwright reads a fixture's dependencies from its destructuring pattern: none here.
@@ -47,8 +50,8 @@ export const test = base.extend<Fixtures & Options, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  server: async ({ ownServer, sharedServer }, use, testInfo) => {
-    const server = ownServer ? await TandemServer.start() : sharedServer;
+  server: async ({ ownServer, serverEnv, sharedServer }, use, testInfo) => {
+    const server = ownServer ? await TandemServer.start(serverEnv) : sharedServer;
     const logMark = server.logMark;
     try {
       await use(server);

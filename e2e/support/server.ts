@@ -39,12 +39,13 @@ export class TandemServer {
   private constructor(
     readonly port: number,
     readonly dataDir: string,
+    private readonly env: Record<string, string>,
   ) {}
 
-  /** Starts a server and resolves once `GET /readyz` answers 200. */
-  static async start(): Promise<TandemServer> {
+  /** Starts a server (with extra environment, e.g. `SANDBOX_BACKEND`) and resolves once `GET /readyz` answers 200. */
+  static async start(env: Record<string, string> = {}): Promise<TandemServer> {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'tandem-e2e-'));
-    const server = new TandemServer(await freePort(), dataDir);
+    const server = new TandemServer(await freePort(), dataDir, env);
     try {
       await server.restart();
     } catch (err) {
@@ -81,6 +82,7 @@ export class TandemServer {
         LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'info',
         DATABASE_URL: '',
         PUBLIC_URL: '',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

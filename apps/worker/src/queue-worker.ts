@@ -9,17 +9,17 @@ import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { JobProgress, RunJob, RunJobResult } from '@tandem/protocol';
+import {
+  RUNS_QUEUE,
+  cancelChannel,
+  workerKey,
+  workersKey,
+  type JobProgress,
+  type RunJob,
+  type RunJobResult,
+} from '@tandem/protocol';
 import { createSandbox } from '@tandem/sandbox';
 import { runJob } from './run-job.js';
-
-export const RUNS_QUEUE = 'runs';
-/** The ids of workers that announced themselves (a set; servers drop dead ones). */
-export const workersKey = (prefix: string) => `${prefix}:workers`;
-/** A worker's announcement: `{ backend, unavailableReason, languages }`, with a TTL. */
-export const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
-/** Run ids to stop, published by servers, heard by every worker. */
-export const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;
 
 export interface QueueWorkerOptions {
   redisUrl: string;

@@ -5,11 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
+import type { FromWorkerThread, ToWorkerThread } from '@tandem/protocol';
 import { createSandbox } from '@tandem/sandbox';
 import { runJob } from './run-job.js';
-import type { FromWorker, ToWorker } from './thread-messages.js';
-
-export type { FromWorker, ToWorker } from './thread-messages.js';
 
 interface ThreadOptions {
   backend: 'auto' | 'bubblewrap' | 'wasm';
@@ -20,7 +18,7 @@ const port = parentPort;
 if (!port) throw new Error('thread.ts runs as a worker thread');
 const options = workerData as ThreadOptions;
 const logger = pino({ level: options.logLevel, base: { service: 'tandem-worker' } });
-const post = (message: FromWorker) => port.postMessage(message);
+const post = (message: FromWorkerThread) => port.postMessage(message);
 const running = new Map<string, AbortController>();
 
 try {
@@ -41,7 +39,7 @@ try {
     languages,
   });
 
-  port.on('message', (message: ToWorker) => {
+  port.on('message', (message: ToWorkerThread) => {
     switch (message.type) {
       case 'run': {
         const controller = new AbortController();

@@ -1,4 +1,4 @@
-import type { RunView, StepView, CaseView, Verdict } from './runs.js';
+import type { RunLanguage, RunView, StepView, CaseView, Verdict } from './runs.js';
 
 /**
  * Messages between the server and the workers that own the sandbox. Not sent
@@ -29,3 +29,32 @@ export interface RunJobResult {
   cases: CaseView[] | null;
   summary: RunView['summary'];
 }
+
+/** What a worker announces once its sandbox is ready. */
+export interface WorkerInfo {
+  backend: 'bubblewrap' | 'wasm';
+  /** Why bubblewrap is not used, when it is not. */
+  unavailableReason: string | null;
+  languages: RunLanguage[];
+}
+
+/** Server → worker thread (embedded shape). */
+export type ToWorkerThread =
+  { type: 'run'; job: RunJob } | { type: 'cancel'; runId: string } | { type: 'close' };
+
+/** Worker thread → server (embedded shape). */
+export type FromWorkerThread =
+  | ({ type: 'ready' } & WorkerInfo)
+  | { type: 'failed'; message: string }
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'result'; result: RunJobResult }
+  | { type: 'closed' };
+
+/** Names the servers and the queue workers share in Redis (scaled shape). */
+export const RUNS_QUEUE = 'runs';
+/** The ids of workers that announced themselves (a set; servers drop dead ones). */
+export const workersKey = (prefix: string) => `${prefix}:workers`;
+/** A worker's announcement (`WorkerInfo`), with a TTL. */
+export const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
+/** Run ids to stop, published by servers, heard by every worker. */
+export const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;

@@ -3,14 +3,9 @@ import { z } from 'zod';
 import { CreateRoomBodySchema, RoomIdSchema, RoomSchema, errorBody } from '@tandem/protocol';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { ErrorSchema } from '../http/schemas.js';
 import type { Store } from '../store/store.js';
 import { newRoomId, toRoom } from './room-view.js';
-
-const ErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  field: z.string().optional(),
-});
 
 function baseUrl(config: Config, request: { protocol: string; host: string }): string {
   return config.publicUrl ?? `${request.protocol}://${request.host}`;

@@ -1,17 +1,16 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { JobProgress, RunJob, RunJobResult } from '@tandem/protocol';
+import {
+  RUNS_QUEUE,
+  cancelChannel,
+  workerKey,
+  workersKey,
+  type JobProgress,
+  type RunJob,
+  type RunJobResult,
+} from '@tandem/protocol';
 import type { Logger } from '../logger.js';
 import type { ExecutorHandlers, ExecutorInfo, RunExecutor } from './executor.js';
-
-/**
- * Names shared with apps/worker/src/queue-worker.ts (the server must not import
- * the worker): the queue, a worker's announcement key, the cancel channel.
- */
-export const RUNS_QUEUE = 'runs';
-const workersKey = (prefix: string) => `${prefix}:workers`;
-const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
-const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;
 
 export interface BullMqExecutorOptions {
   redisUrl: string;

@@ -1,11 +1,7 @@
-import type { JobProgress, RunJob, RunJobResult, RunLanguage } from '@tandem/protocol';
+import type { JobProgress, RunJob, RunJobResult, WorkerInfo } from '@tandem/protocol';
 
-export interface ExecutorInfo {
-  backend: 'bubblewrap' | 'wasm';
-  /** Why bubblewrap is not used, when it is not. */
-  unavailableReason: string | null;
-  languages: RunLanguage[];
-}
+/** What the workers report once their sandbox is ready. */
+export type ExecutorInfo = WorkerInfo;
 
 export interface ExecutorHandlers {
   progress(progress: JobProgress): void;

@@ -7,15 +7,11 @@ import {
   RunRequestSchema,
 } from '@tandem/protocol';
 import { AppError } from '../errors.js';
+import { ErrorSchema } from '../http/schemas.js';
 import type { Store } from '../store/store.js';
 import type { ProblemCatalog } from './problems.js';
 import type { RunService } from './run-service.js';
 
-const ErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  field: z.string().optional(),
-});
 const Anything = z.any();
 
 /** REST for integrations: languages, problems, runs. The same runs reach room members over the socket. */

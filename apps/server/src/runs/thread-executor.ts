@@ -1,15 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { RunJob } from '@tandem/protocol';
+import type { FromWorkerThread as FromWorker, RunJob } from '@tandem/protocol';
 import type { Logger } from '../logger.js';
 import type { ExecutorHandlers, ExecutorInfo, RunExecutor } from './executor.js';
-
-/** Messages of apps/worker/src/thread-messages.ts (the server must not import the worker). */
-type FromWorker =
-  | ({ type: 'ready' } & ExecutorInfo)
-  | { type: 'failed'; message: string }
-  | { type: 'progress'; progress: Parameters<ExecutorHandlers['progress']>[0] }
-  | { type: 'result'; result: Parameters<ExecutorHandlers['result']>[0] }
-  | { type: 'closed' };
 
 /** apps/worker/dist/thread.js, from apps/server/src/runs or apps/server/dist/runs alike. */
 export const DEFAULT_WORKER_ENTRY = new URL('../../../worker/dist/thread.js', import.meta.url);

@@ -1,16 +1,11 @@
-import type { SourceFile } from '../types.js';
+import type { RunMessage } from './messages.js';
 
-/** One program to run in an interpreter loaded by this worker. */
-export interface RunContext {
-  source: string;
-  filename: string;
-  /** Source map `mappings` from `source` back to the program as written, for stack traces. */
-  sourceMap?: string;
-  /** Other files of the workspace, placed beside the source. */
-  files: SourceFile[];
-  stdin: string;
-  timeMs: number;
-  memoryBytes: number;
+/**
+ * One program to run in an interpreter loaded by this worker: the run message
+ * as it arrived (the output cap stays with the sinks below), plus where its
+ * output goes.
+ */
+export interface RunContext extends Omit<RunMessage, 'type' | 'outputBytes'> {
   /**
    * Program output; returns the bytes accepted. Throws `OutputLimitError` past
    * the cap: the run is already reported by then, and the worker is about to

@@ -1,7 +1,7 @@
 /**
  * Password hashing (argon2id, OWASP's minimum: 19 MiB, 2 passes, 1 lane) and
  * the policy for new passwords: 8 to 128 characters, no composition rules,
- * not one of the 10,000 most common passwords (data/common-passwords.txt).
+ * not one of the 10,000 most common passwords (resources/common-passwords.txt).
  * Passwords are NFKC-normalised (NIST SP 800-63B) and hashed whole: nothing is
  * truncated, so every character counts.
  */
@@ -25,7 +25,7 @@ let common: ReadonlySet<string> | undefined;
 /** The common-password list, loaded on first use (from src/ and dist/ alike: both sit two folders below the package). */
 function commonPasswords(): ReadonlySet<string> {
   common ??= new Set(
-    readFileSync(new URL('../../data/common-passwords.txt', import.meta.url), 'utf8')
+    readFileSync(new URL('../../resources/common-passwords.txt', import.meta.url), 'utf8')
       .split('\n')
       .filter((line) => line !== ''),
   );

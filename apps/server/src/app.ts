@@ -18,6 +18,8 @@ import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { Metrics } from './metrics/metrics.js';
+import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
@@ -53,6 +55,8 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  /** This node's Prometheus metrics (`/metrics`). */
+  metrics: Metrics;
   /** Who is behind a request or an access token. */
   auth: Authenticator;
   /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
@@ -77,7 +81,9 @@ export async function buildApp({
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(http);
+  const metrics = new Metrics();
+  installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installMetrics(http, metrics);
 
   await http.register(swagger, {
     openapi: {
@@ -142,7 +148,11 @@ export async function buildApp({
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
-    onCommitted: (counts) => registry.committed(counts),
+    onCommitted: (counts, waitedMs) => {
+      registry.committed(counts);
+      metrics.docUpdates.inc(waitedMs.length);
+      for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
+    },
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
@@ -154,6 +164,12 @@ export async function buildApp({
     logger,
     runs,
     auth,
+  });
+
+  metrics.watch({
+    openSockets: () => io.engine.clientsCount,
+    activeRooms: () => registry.loadedCount,
+    runQueueDepth: () => runs.queueDepth,
   });
 
   let closing: Promise<void> | undefined;
@@ -173,5 +189,5 @@ export async function buildApp({
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, auth, sessions, close };
+  return { http, io, registry, batcher, runs, metrics, auth, sessions, close };
 }

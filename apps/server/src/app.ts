@@ -17,6 +17,7 @@ import type { Store } from './store/store.js';
 import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
+import { Cluster } from './collab/cluster.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
@@ -156,6 +157,16 @@ export async function buildApp({
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
+  const cluster = config.redisUrl
+    ? new Cluster({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        repairMs: config.replicaRepairMs,
+        store,
+        registry,
+        logger,
+      })
+    : undefined;
   const io = attachSocketServer(http.server, {
     config,
     store,
@@ -164,6 +175,7 @@ export async function buildApp({
     logger,
     runs,
     auth,
+    cluster,
   });
 
   metrics.watch({
@@ -185,6 +197,7 @@ export async function buildApp({
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await cluster?.close();
     })();
     return closing;
   }

@@ -185,6 +185,13 @@ export const OPTIONS = {
       return raw;
     },
   },
+  replicaRepairMs: {
+    env: 'REPLICA_REPAIR_MS',
+    description:
+      'With REDIS_URL: how often each node reads what other nodes committed for its loaded rooms, repairing anything cross-node fan-out missed.',
+    default: '2000',
+    parse: int(100, 600_000),
+  },
   sandboxBackend: {
     env: 'SANDBOX_BACKEND',
     description: 'auto (bubblewrap when usable, else WebAssembly), bubblewrap, or wasm.',

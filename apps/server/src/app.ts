@@ -22,6 +22,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
+import { installSecurity } from './http/security.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
 import type { ExecutorFactory } from './runs/executor.js';
@@ -31,14 +32,10 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
-import { AccessTokens } from './auth/access-tokens.js';
-import { AccountService, type OnSignedUp } from './auth/accounts.js';
-import { loadAuthSecret } from './auth/auth-secret.js';
-import { TokenAuthenticator } from './auth/authenticator.js';
-import { meRoutes } from './auth/me-routes.js';
+import type { OnSignedUp } from './auth/accounts.js';
+import { installAuth } from './auth/install.js';
 import type { Authenticator } from './auth/principal.js';
-import { authRoutes } from './auth/routes.js';
-import { Sessions } from './auth/sessions.js';
+import type { Sessions } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -79,12 +76,14 @@ export async function buildApp({
 }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   const metrics = new Metrics();
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
   installMetrics(http, metrics);
+  await installSecurity(http, config);
 
   await http.register(swagger, {
     openapi: {
@@ -105,16 +104,7 @@ export async function buildApp({
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
-  const tokens = new AccessTokens(
-    await loadAuthSecret(config, logger),
-    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
-    config.accessTokenTtlSeconds,
-  );
-  const auth = new TokenAuthenticator(tokens, store);
-  const sessions = new Sessions({ config, store, tokens, logger });
-  const accounts = new AccountService({ store, logger, onSignedUp });
-  await http.register(authRoutes, { config, accounts, sessions });
-  await http.register(meRoutes, { auth, store });
+  const { auth, sessions } = await installAuth(http, { config, store, logger, onSignedUp });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({

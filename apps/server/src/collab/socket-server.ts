@@ -18,6 +18,8 @@ import type { Account, Authenticator } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { socketOriginAllowed } from '../http/security.js';
+import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
 import type { Store, StoredRoom } from '../store/store.js';
@@ -99,7 +101,13 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
     ...(cluster ? { adapter: cluster.adapter() } : {}),
-    cors: { origin: false },
+    // Cross-origin polling needs CORS headers, for the configured allowlist only.
+    cors: { origin: [...(originAllowlist(config) ?? [])], credentials: true },
+    allowRequest: (req, callback) => {
+      const ok = socketOriginAllowed(config, req);
+      if (!ok) logger.info({ origin: req.headers.origin }, 'socket refused: origin not allowed');
+      callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+    },
     perMessageDeflate: {
       threshold: 2048, // a join's sync reply, never keystrokes (docs/DECISIONS.md)
       serverNoContextTakeover: true, // ws applies `threshold` only without context takeover

@@ -27,6 +27,11 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
+import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
+import { createJobQueue } from './queue/index.js';
+
+/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
+const JOBS_SHUTDOWN_MS = 10_000;
 
 export interface AppDeps {
   config: Config;
@@ -36,12 +41,21 @@ export interface AppDeps {
   executor?: ExecutorFactory;
 }
 
+/** The address emails link to: PUBLIC_URL, else this node on localhost. */
+function appUrl(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
 export interface TandemApp {
   http: FastifyInstance;
   io: Server;
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
+  jobs: JobQueue;
+  /** Enqueues emails (never waits for them): `mail.sendWelcome(...)` after a sign-up. */
+  mail: MailService;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -95,6 +109,15 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       }),
   });
   await http.register(runRoutes, { store, runs, problems });
+
+  const jobs = createJobQueue(config, store, logger);
+  const mail = new MailService(jobs, appUrl(config));
+  // With Redis the worker processes send mail; embedded, this process does.
+  const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
+  if (mailer) {
+    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
+    await jobs.start();
+  }
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -126,9 +149,11 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await jobs.close(JOBS_SHUTDOWN_MS);
+      await mailer?.close();
     })();
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, close };
+  return { http, io, registry, batcher, runs, jobs, mail, close };
 }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -29,9 +30,14 @@ import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
 import { createJobQueue } from './queue/index.js';
-
-/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
-const JOBS_SHUTDOWN_MS = 10_000;
+import { AccessTokens } from './auth/access-tokens.js';
+import { AccountService } from './auth/accounts.js';
+import { loadAuthSecret } from './auth/auth-secret.js';
+import { TokenAuthenticator } from './auth/authenticator.js';
+import { meRoutes } from './auth/me-routes.js';
+import type { Authenticator } from './auth/principal.js';
+import { authRoutes } from './auth/routes.js';
+import { Sessions } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +46,9 @@ export interface AppDeps {
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
 }
+
+/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
+const JOBS_SHUTDOWN_MS = 10_000;
 
 /** The address emails link to: PUBLIC_URL, else this node on localhost. */
 function appUrl(config: Config): string {
@@ -56,6 +65,10 @@ export interface TandemApp {
   jobs: JobQueue;
   /** Enqueues emails (never waits for them): `mail.sendWelcome(...)` after a sign-up. */
   mail: MailService;
+  /** Who is behind a request or an access token. */
+  auth: Authenticator;
+  /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
+  sessions: Sessions;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -80,13 +93,47 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
         description:
           'Rooms for live coding interviews. Real-time editing runs over Socket.IO; see docs/PROTOCOL.md.',
       },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
     transform: jsonSchemaTransform,
   });
+  await http.register(cookie);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
+  const tokens = new AccessTokens(
+    await loadAuthSecret(config, logger),
+    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
+    config.accessTokenTtlSeconds,
+  );
+  const jobs = createJobQueue(config, store, logger);
+  const mail = new MailService(jobs, appUrl(config));
+  // With Redis the worker processes send mail; embedded, this process does.
+  const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
+  if (mailer) {
+    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
+    await jobs.start();
+  }
+
+  const auth = new TokenAuthenticator(tokens, store);
+  const sessions = new Sessions({ config, store, tokens, logger });
+  const accounts = new AccountService({
+    store,
+    logger,
+    // Only queues the email: sign-up never waits for mail.
+    onSignedUp: async (account) => {
+      await mail.sendWelcome({
+        email: account.email,
+        displayName: account.displayName,
+        accountId: account.id,
+      });
+    },
+  });
+  await http.register(authRoutes, { config, accounts, sessions });
+  await http.register(meRoutes, { auth, store });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -109,15 +156,6 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       }),
   });
   await http.register(runRoutes, { store, runs, problems });
-
-  const jobs = createJobQueue(config, store, logger);
-  const mail = new MailService(jobs, appUrl(config));
-  // With Redis the worker processes send mail; embedded, this process does.
-  const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
-  if (mailer) {
-    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
-    await jobs.start();
-  }
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -134,7 +172,15 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  const io = attachSocketServer(http.server, { config, store, registry, batcher, logger, runs });
+  const io = attachSocketServer(http.server, {
+    config,
+    store,
+    registry,
+    batcher,
+    logger,
+    runs,
+    auth,
+  });
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -155,5 +201,5 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, jobs, mail, close };
+  return { http, io, registry, batcher, runs, jobs, mail, auth, sessions, close };
 }

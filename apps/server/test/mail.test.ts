@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMail, startTestSmtpServer, type TestSmtpServer } from '@tandem/jobs/contract';
+import { authClient, uniqueEmail } from './auth-client.js';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -69,6 +70,23 @@ describe('the welcome email, embedded shape, outbox folder', () => {
     expect(mail.html).toContain('href="https://tandem.example.com"');
   });
 
+  it('signing up writes the welcome email to the outbox', async () => {
+    const email = uniqueEmail();
+    const { account } = await authClient(s).signUp(email);
+    const file = path.join(s.dataDir, 'mail', `welcome.${account.id}.eml`);
+    await waitFor(
+      () =>
+        fs.access(file).then(
+          () => true,
+          () => false,
+        ),
+      'the welcome email is in the outbox',
+    );
+    const mail = await parseMail(await fs.readFile(file));
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email);
+    expect(mail.text).toContain('Hi Ada,');
+  });
+
   it('refuses a malformed address before queuing anything', async () => {
     await expect(
       s.app.mail.sendWelcome({ email: 'not an address', displayName: 'X' }),
@@ -99,6 +117,21 @@ describe('the welcome email, embedded shape, SMTP', () => {
     const mail = await parseMail(mailServer.accepted.at(-1)!);
     expect(mail.from?.text).toContain('hello@tandem.test');
     expect(mail.text).toContain('https://tandem.example.com');
+  });
+
+  it('signing up sends the welcome email by SMTP, and sign-up does not wait for it', async () => {
+    const before = mailServer.accepted.length;
+    const hold = mailServer.holdNext();
+    const email = uniqueEmail();
+    // Answered while the SMTP server still holds the message unanswered.
+    await authClient(s).signUp(email);
+    await hold.held;
+    expect(mailServer.accepted).toHaveLength(before);
+    hold.release();
+    await waitFor(() => mailServer.accepted.length === before + 1, 'the SMTP server accepts it');
+    const mail = await parseMail(mailServer.accepted.at(-1)!);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email);
+    expect(mail.subject).toBe('Welcome to Tandem');
   });
 
   it('a failing SMTP server means retries with backoff, then one email', async () => {

@@ -27,6 +27,8 @@ import { SqlJobStore } from './job-store.js';
 import { SqlRunStore } from './run-store.js';
 import { SqlSentLog } from './sent-mail-store.js';
 import type { JobStore, RunStore } from './store.js';
+import { SqlAccountStore } from './account-store.js';
+import type { AccountStore } from './account-types.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -46,6 +48,7 @@ export class SqlStore implements Store {
   readonly runs: RunStore;
   readonly jobs: JobStore;
   readonly sentMail: SentLog;
+  readonly accounts: AccountStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
@@ -53,6 +56,7 @@ export class SqlStore implements Store {
     this.runs = new SqlRunStore(db);
     this.jobs = new SqlJobStore(db);
     this.sentMail = new SqlSentLog(db);
+    this.accounts = new SqlAccountStore(db);
   }
 
   async createRoom(

@@ -6,6 +6,9 @@
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
 import type { SentLog } from '@tandem/jobs';
+import type { AccountStore } from './account-types.js';
+
+export type * from './account-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -149,6 +152,7 @@ export interface Store {
   readonly jobs: JobStore;
   /** Which emails went out: the mail jobs' guard against sending twice (embedded shape). */
   readonly sentMail: SentLog;
+  readonly accounts: AccountStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -29,7 +29,8 @@ export interface BullMqQueueOptions {
   redisUrl: string;
   prefix: string;
   logger: Logger;
-  retry: RetryPolicy;
+  /** Attempts and backoff of the jobs this queue enqueues; a consumer-only queue may leave it out. */
+  retry?: RetryPolicy;
   /** How long a job stays locked to its worker without a renewal (renewed every half of it). */
   leaseMs: number;
   /** Jobs handled at once per queue name in this process. */
@@ -60,8 +61,12 @@ export class BullMqQueue implements JobQueue {
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions): Promise<{ id: string }> {
     checkJob(name, options);
-    const attempts = options.attempts ?? this.#options.retry.attempts;
-    const delay = options.backoffMs ?? this.#options.retry.backoffMs;
+    const { retry } = this.#options;
+    const attempts = options.attempts ?? retry?.attempts;
+    const delay = options.backoffMs ?? retry?.backoffMs;
+    if (attempts === undefined || delay === undefined) {
+      throw new Error('this queue was opened without a retry policy: it only runs jobs');
+    }
     const id = `${name}/${options.idempotencyKey}`;
     await this.#queue(queueOf(name)).add(name, payload, {
       jobId: id,

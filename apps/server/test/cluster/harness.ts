@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createTestDatabase } from '../postgres.js';
+import { createTestDatabase } from '../../src/store/store.contract-postgres.js';
 import { tempDir, waitFor } from '../harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');

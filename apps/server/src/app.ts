@@ -108,7 +108,11 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
-  await http.register(healthRoutes, { store });
+  let cluster: Cluster | undefined;
+  await http.register(healthRoutes, {
+    store,
+    ...(config.redisUrl ? { redis: async () => (cluster ? cluster.ping() : false) } : {}),
+  });
   const jobs = createJobQueue(config, store, logger);
   const mail = new MailService(jobs, appUrl(config));
   // With Redis the worker processes send mail; embedded, this process does.
@@ -172,7 +176,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  const cluster = config.redisUrl
+  cluster = config.redisUrl
     ? new Cluster({
         redisUrl: config.redisUrl,
         prefix: config.redisPrefix,

@@ -45,7 +45,11 @@ export class Cluster {
       logger: Logger;
     },
   ) {
-    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: null,
+      // Reconnect within half a second once Redis is back (the default backs off to 2 s).
+      retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+    });
     this.redis.on('error', (err: Error) =>
       options.logger.warn({ err: err.message }, 'cluster Redis connection failed; retrying'),
     );
@@ -118,6 +122,24 @@ export class Cluster {
       for (const u of updates) Y.applyUpdateV2(session.doc, u.update);
     }, PEER);
     session.repaired(updates.at(-1)!.seq, updates.length < REPAIR_PAGE);
+  }
+
+  /** Whether Redis answers now (within a second). */
+  async ping(): Promise<boolean> {
+    if (this.redis.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 1_000);
+    });
+    const answer = this.redis.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

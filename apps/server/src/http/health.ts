@@ -1,15 +1,31 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../store/store.js';
 
-/** `/healthz`: the process answers. `/readyz`: and its store answers too. */
-export const healthRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
+/**
+ * `/healthz`: the process answers. `/readyz`: and its store answers too (503
+ * otherwise: this node cannot save). With several nodes it also reports Redis;
+ * without it the node still serves its own clients and saves, so it stays
+ * ready but says it is degraded (cross-node fan-out waits for Redis).
+ */
+export const healthRoutes: FastifyPluginAsync<{
+  store: Store;
+  /** Resolves true when Redis answers; absent in the embedded shape. */
+  redis?: () => Promise<boolean>;
+}> = async (app, { store, redis }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await store.ping();
-      return { status: 'ready', store: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'not ready', store: 'unavailable' });
-    }
+    const [storeOk, redisOk] = await Promise.all([
+      store.ping().then(
+        () => true,
+        () => false,
+      ),
+      redis?.(),
+    ]);
+    const body = {
+      status: !storeOk ? 'not ready' : redisOk === false ? 'degraded' : 'ready',
+      store: storeOk ? 'ok' : 'unavailable',
+      ...(redisOk === undefined ? {} : { redis: redisOk ? 'ok' : 'unavailable' }),
+    };
+    return reply.code(storeOk ? 200 : 503).send(body);
   });
 };

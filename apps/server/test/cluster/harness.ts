@@ -51,12 +51,22 @@ export interface TestCluster {
  * Each cluster has its own database and Redis key prefix.
  */
 export async function startCluster(
-  options: { size?: number; env?: Record<string, string> } = {},
+  options: {
+    size?: number;
+    env?: Record<string, string>;
+    /** A Redis of the test's own (to stop and restart); default: the machine's. */
+    redisUrl?: string;
+    /** A database of the test's own; default: a fresh database on the machine's PostgreSQL. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestCluster> {
   if (!existsSync(SERVER_MAIN)) {
     throw new Error(`${SERVER_MAIN} is missing: build first (npx tsc -b)`);
   }
-  const db = await createTestDatabase();
+  const db = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => {} }
+    : await createTestDatabase();
+  const redisUrl = options.redisUrl ?? REDIS_URL;
   const redisPrefix = `tandem-cluster-${randomBytes(4).toString('hex')}`;
   const tmp = await tempDir('tandem-cluster-');
   const authSecret = randomBytes(32).toString('hex');
@@ -80,7 +90,7 @@ export async function startCluster(
         HOST: '127.0.0.1',
         DATA_DIR: path.join(tmp.dir, node.name),
         DATABASE_URL: db.url,
-        REDIS_URL: REDIS_URL,
+        REDIS_URL: redisUrl,
         REDIS_PREFIX: redisPrefix,
         AUTH_SECRET: authSecret,
         LOG_LEVEL: 'info',
@@ -110,8 +120,10 @@ export async function startCluster(
         );
       },
       `${node.name} to be ready`,
-      60_000,
-    );
+      120_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; it printed:\n${node.output.join('').slice(-4_000)}`);
+    });
   }
 
   async function kill(node: ClusterNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -171,10 +183,12 @@ export async function startCluster(
       nginx.kill('SIGTERM');
       await Promise.all(nodes.map((n) => kill(n, 'SIGKILL')));
       await db.drop().catch(() => undefined);
-      const redis = new Redis(REDIS_URL);
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
       try {
         const keys = await redis.keys(`${redisPrefix}*`);
         if (keys.length > 0) await redis.del(...keys);
+      } catch {
+        // A test's own Redis may be gone already.
       } finally {
         redis.disconnect();
       }

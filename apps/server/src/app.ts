@@ -108,10 +108,11 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
-  let cluster: Cluster | undefined;
+  // The cluster (and its Redis) comes later; readiness asks it once it exists.
+  const redisCheck: { ping?: () => Promise<boolean> } = {};
   await http.register(healthRoutes, {
     store,
-    ...(config.redisUrl ? { redis: async () => (cluster ? cluster.ping() : false) } : {}),
+    ...(config.redisUrl ? { redis: () => redisCheck.ping?.() ?? Promise.resolve(false) } : {}),
   });
   const jobs = createJobQueue(config, store, logger);
   const mail = new MailService(jobs, appUrl(config));
@@ -176,7 +177,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  cluster = config.redisUrl
+  const cluster = config.redisUrl
     ? new Cluster({
         redisUrl: config.redisUrl,
         prefix: config.redisPrefix,
@@ -186,6 +187,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
         logger,
       })
     : undefined;
+  if (cluster) redisCheck.ping = () => cluster.ping();
   const io = attachSocketServer(http.server, {
     config,
     store,

@@ -6,7 +6,7 @@ import { DOC_TEXT_KEY } from '@tandem/protocol';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { tempDir, waitFor } from '../harness.js';
 import { startCluster, type TestCluster } from './harness.js';
-import { startPostgres, startRedis } from './services.js';
+import { startRedis } from './services.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 const open: RoomConnection[] = [];
@@ -98,6 +98,7 @@ describe('faults under a cluster', () => {
       );
       resumed.push(await crossing(ada, bob, `(after ${round})`));
     }
+    await Promise.all([ada.whenSaved(), bob.whenSaved()]);
     await waitFor(() => ada.text.toString() === bob.text.toString(), 'convergence', 15_000);
     const stored = await storedText(cluster.databaseUrl, room.id);
     expect(stored).toBe(ada.text.toString());
@@ -106,39 +107,5 @@ describe('faults under a cluster', () => {
       expect(stored).toContain(`<b${round}>`);
     }
     for (const ms of resumed) expect(ms).toBeLessThan(1_000);
-  }, 300_000);
-
-  it('PostgreSQL restarted (fast and immediate) while people type: saving waits, then every edit is stored; none acknowledged is lost', async () => {
-    const tmp = await tempDir('tandem-pg-fault-');
-    cleanup.push(tmp.remove);
-    const postgres = await startPostgres(tmp.dir);
-    cleanup.push(postgres.stop);
-    const cluster = await startCluster({ size: 2, databaseUrl: postgres.url });
-    cleanup.push(cluster.stop);
-    const [n1, n2] = cluster.nodes;
-    const room = await new TandemApi(n1!.url).createRoom({ title: 'Outage', language: 'go' });
-    const ada = connect(n1!.url, room.id, 'Ada');
-    const bob = connect(n2!.url, room.id, 'Bob');
-    await Promise.all([ada.whenSynced(), bob.whenSynced()]);
-
-    const acknowledged: string[] = [];
-    for (const [round, mode] of (['fast', 'immediate', 'fast'] as const).entries()) {
-      const typing = (async () => {
-        for (let k = 0; k < 20; k++) {
-          ada.text.insert(ada.text.length, `{a${round}.${k}}`);
-          bob.text.insert(0, `{b${round}.${k}}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      await postgres.restart(mode);
-      await typing;
-      await Promise.all([ada.whenSaved(), bob.whenSaved()]);
-      for (let k = 0; k < 20; k++) acknowledged.push(`{a${round}.${k}}`, `{b${round}.${k}}`);
-    }
-    const stored = await storedText(postgres.url, room.id);
-    for (const mark of acknowledged) expect(stored).toContain(mark);
-    await waitFor(() => ada.text.toString() === bob.text.toString(), 'convergence', 15_000);
-    expect(stored).toBe(ada.text.toString());
-    expect((await readyz(n2!.url)).status).toBe(200);
   }, 300_000);
 });

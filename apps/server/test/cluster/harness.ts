@@ -134,13 +134,22 @@ export async function startCluster(
     await gone;
   }
 
-  await Promise.all(nodes.map(start));
+  // A cluster that fails to come up leaves no process behind.
+  const abandon = async (err: unknown): Promise<never> => {
+    await Promise.all(nodes.map((n) => kill(n, 'SIGKILL')));
+    await db.drop().catch(() => undefined);
+    await tmp.remove();
+    throw err;
+  };
+  await Promise.all(nodes.map(start)).catch(abandon);
 
   const nginxPort = await freePort();
   const nginxDir = path.join(tmp.dir, 'nginx');
   await mkdir(path.join(nginxDir, 'logs'), { recursive: true });
   let conf = await readFile(path.join(root, 'deploy/nginx/nginx.conf'), 'utf8');
   for (const node of nodes) conf = conf.replaceAll(`${node.name}:3000`, `127.0.0.1:${node.port}`);
+  // A smaller cluster than the shipped three: drop the upstreams it does not have.
+  conf = conf.replace(/^\s*server node\d+:\d+[^;]*;\n/gm, '');
   conf = conf.replace('listen 80;', `listen 127.0.0.1:${nginxPort};`);
   const header = [
     `pid ${nginxDir}/nginx.pid;`,
@@ -170,7 +179,10 @@ export async function startCluster(
       ),
     'nginx to answer',
     20_000,
-  );
+  ).catch(async (err: unknown) => {
+    nginx.kill('SIGKILL');
+    return abandon(err);
+  });
 
   return {
     nodes,

@@ -7,6 +7,9 @@ import {
   type SignInBody,
   type SignUpBody,
   type SignedOut,
+  type RecoveryCodes,
+  type TwoFactorEnrolment,
+  type TwoFactorStatus,
   type CreateRoomBody,
   type ProblemSummary,
   type ProblemView,
@@ -124,6 +127,25 @@ export class TandemApi {
 
   getRun(id: string): Promise<RunView> {
     return this.request<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
+  }
+
+  twoFactorStatus(): Promise<TwoFactorStatus> {
+    return this.request<TwoFactorStatus>('GET', '/api/me/2fa');
+  }
+
+  /** Starts enrolment: a new secret to scan (QR code) or type; 2FA is on only after `confirmTwoFactor`. */
+  enrolTwoFactor(): Promise<TwoFactorEnrolment> {
+    return this.request<TwoFactorEnrolment>('POST', '/api/me/2fa/enrol');
+  }
+
+  /** Confirms enrolment with a code from the app; resolves with the recovery codes (shown once). */
+  confirmTwoFactor(code: string): Promise<RecoveryCodes> {
+    return this.request<RecoveryCodes>('POST', '/api/me/2fa/confirm', { code });
+  }
+
+  /** Turns 2FA off; needs a current code or a recovery code. */
+  disableTwoFactor(code: string): Promise<TwoFactorStatus> {
+    return this.request<TwoFactorStatus>('POST', '/api/me/2fa/disable', { code });
   }
 
   private async request<T>(

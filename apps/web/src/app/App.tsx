@@ -1,3 +1,4 @@
+import { SettingsPage } from '../features/account/SettingsPage';
 import { SignInPage } from '../features/account/SignInPage';
 import { SignUpPage } from '../features/account/SignUpPage';
 import { HomePage } from '../features/home/HomePage';
@@ -19,9 +20,7 @@ export function App() {
     case 'signup':
       return <SignUpPage />;
     case 'settings':
-      return (
-        <NotFoundPage title="Settings are coming">Account settings are not built yet.</NotFoundPage>
-      );
+      return <SettingsPage />;
     case 'not-found':
       return (
         <NotFoundPage title="Page not found">

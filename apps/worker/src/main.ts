@@ -43,6 +43,20 @@ function wholeNumber(
   return n;
 }
 
+/** Checks that `raw` is a URL with one of `protocols`; notes the problem otherwise. */
+function checkUrl(name: string, raw: string, protocols: string[], problems: string[]): void {
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    problems.push(`${name}: expected a URL, got "${raw}"`);
+    return;
+  }
+  if (!protocols.includes(protocol)) {
+    problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${protocol}"`);
+  }
+}
+
 /** Reads and checks the environment; throws naming every bad variable. */
 function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   const problems: string[] = [];
@@ -52,15 +66,7 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   if (redisUrl === undefined) {
     problems.push('REDIS_URL: required (the worker takes its jobs from Redis)');
   } else {
-    let protocol = '';
-    try {
-      protocol = new URL(redisUrl).protocol;
-    } catch {
-      problems.push(`REDIS_URL: expected a URL, got "${redisUrl}"`);
-    }
-    if (protocol && protocol !== 'redis:' && protocol !== 'rediss:') {
-      problems.push(`REDIS_URL: expected a redis: or rediss: URL, got "${protocol}"`);
-    }
+    checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'], problems);
   }
   const redisPrefix = get('REDIS_PREFIX') ?? 'tandem';
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
@@ -80,17 +86,7 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
     problems,
   );
   const smtpUrl = get('SMTP_URL');
-  if (smtpUrl !== undefined) {
-    let protocol = '';
-    try {
-      protocol = new URL(smtpUrl).protocol;
-    } catch {
-      problems.push(`SMTP_URL: expected a URL, got "${smtpUrl}"`);
-    }
-    if (protocol && protocol !== 'smtp:' && protocol !== 'smtps:') {
-      problems.push(`SMTP_URL: expected a smtp: or smtps: URL, got "${protocol}"`);
-    }
-  }
+  if (smtpUrl !== undefined) checkUrl('SMTP_URL', smtpUrl, ['smtp:', 'smtps:'], problems);
   const mailFrom = get('MAIL_FROM') ?? 'Tandem <tandem@localhost>';
   if (/[\r\n]/.test(mailFrom) || !mailFrom.includes('@')) {
     problems.push(`MAIL_FROM: expected an address or "Name <address>", got "${mailFrom}"`);

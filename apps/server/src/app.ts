@@ -17,8 +17,12 @@ import type { Store } from './store/store.js';
 import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
+import { Cluster } from './collab/cluster.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { Metrics } from './metrics/metrics.js';
+import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
+import { installSecurity } from './http/security.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
 import type { ExecutorFactory } from './runs/executor.js';
@@ -28,16 +32,11 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
+import { installAuth } from './auth/install.js';
 import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
 import { createJobQueue } from './queue/index.js';
-import { AccessTokens } from './auth/access-tokens.js';
-import { AccountService } from './auth/accounts.js';
-import { loadAuthSecret } from './auth/auth-secret.js';
-import { TokenAuthenticator } from './auth/authenticator.js';
-import { meRoutes } from './auth/me-routes.js';
 import type { Authenticator } from './auth/principal.js';
-import { authRoutes } from './auth/routes.js';
-import { Sessions } from './auth/sessions.js';
+import type { Sessions } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +60,8 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  /** This node's Prometheus metrics (`/metrics`). */
+  metrics: Metrics;
   /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
   jobs: JobQueue;
   /** Enqueues emails (never waits for them): `mail.sendWelcome(...)` after a sign-up. */
@@ -80,10 +81,14 @@ export interface TandemApp {
 export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(http);
+  const metrics = new Metrics();
+  installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installMetrics(http, metrics);
+  await installSecurity(http, config);
 
   await http.register(swagger, {
     openapi: {
@@ -104,11 +109,6 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
-  const tokens = new AccessTokens(
-    await loadAuthSecret(config, logger),
-    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
-    config.accessTokenTtlSeconds,
-  );
   const jobs = createJobQueue(config, store, logger);
   const mail = new MailService(jobs, appUrl(config));
   // With Redis the worker processes send mail; embedded, this process does.
@@ -117,10 +117,8 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
     await jobs.start();
   }
-
-  const auth = new TokenAuthenticator(tokens, store);
-  const sessions = new Sessions({ config, store, tokens, logger });
-  const accounts = new AccountService({
+  const { auth, sessions } = await installAuth(http, {
+    config,
     store,
     logger,
     // Only queues the email: sign-up never waits for mail.
@@ -132,8 +130,6 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       });
     },
   });
-  await http.register(authRoutes, { config, accounts, sessions });
-  await http.register(meRoutes, { auth, store });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -168,10 +164,24 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
-    onCommitted: (counts) => registry.committed(counts),
+    onCommitted: (counts, waitedMs) => {
+      registry.committed(counts);
+      metrics.docUpdates.inc(waitedMs.length);
+      for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
+    },
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
+  const cluster = config.redisUrl
+    ? new Cluster({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        repairMs: config.replicaRepairMs,
+        store,
+        registry,
+        logger,
+      })
+    : undefined;
   const io = attachSocketServer(http.server, {
     config,
     store,
@@ -180,6 +190,13 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     logger,
     runs,
     auth,
+    cluster,
+  });
+
+  metrics.watch({
+    openSockets: () => io.engine.clientsCount,
+    activeRooms: () => registry.loadedCount,
+    runQueueDepth: () => runs.queueDepth,
   });
 
   let closing: Promise<void> | undefined;
@@ -195,11 +212,12 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await cluster?.close();
       await jobs.close(JOBS_SHUTDOWN_MS);
       await mailer?.close();
     })();
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, jobs, mail, auth, sessions, close };
+  return { http, io, registry, batcher, runs, metrics, jobs, mail, auth, sessions, close };
 }

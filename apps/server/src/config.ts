@@ -194,6 +194,13 @@ export const OPTIONS = {
       return raw;
     },
   },
+  replicaRepairMs: {
+    env: 'REPLICA_REPAIR_MS',
+    description:
+      'With REDIS_URL: how often each node reads what other nodes committed for its loaded rooms, repairing anything cross-node fan-out missed.',
+    default: '2000',
+    parse: int(100, 600_000),
+  },
   smtpUrl: {
     env: 'SMTP_URL',
     description:
@@ -279,6 +286,46 @@ export const OPTIONS = {
       'Absolute lifetime of a sign-in (refresh-token family): after it, sign in again however active.',
     default: '30',
     parse: int(1, 365),
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    description:
+      'Behind a reverse proxy: trust its X-Forwarded-For / X-Forwarded-Proto, so per-IP limits see the real client and cookies know HTTPS.',
+    default: 'false',
+    parse: bool,
+  },
+  signinAccountLimit: {
+    env: 'SIGNIN_ACCOUNT_LIMIT',
+    description:
+      'Failed sign-ins (wrong password or code) allowed per account in SIGNIN_WINDOW_SECONDS; then 429 until the window ends.',
+    default: '10',
+    parse: int(1, 100_000),
+  },
+  signinIpLimit: {
+    env: 'SIGNIN_IP_LIMIT',
+    description: 'Failed sign-ins allowed per client IP in SIGNIN_WINDOW_SECONDS; then 429.',
+    default: '50',
+    parse: int(1, 1_000_000),
+  },
+  totpAttemptLimit: {
+    env: 'TOTP_ATTEMPT_LIMIT',
+    description:
+      'Wrong two-factor codes allowed per account in SIGNIN_WINDOW_SECONDS (sign-in, confirm, disable); then 429.',
+    default: '5',
+    parse: int(1, 100_000),
+  },
+  signinWindowSeconds: {
+    env: 'SIGNIN_WINDOW_SECONDS',
+    description:
+      'Window of the sign-in and two-factor failure limits; a limit always ends with it.',
+    default: '900',
+    parse: int(1, 86_400),
+  },
+  signupIpLimit: {
+    env: 'SIGNUP_IP_LIMIT',
+    description: 'Accounts one client IP may create per hour.',
+    default: '20',
+    parse: int(1, 1_000_000),
   },
   allowedOrigins: {
     env: 'ALLOWED_ORIGINS',

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: env.logLevel, base: { service: 'tandem-worker' } });
   // Mail first: it needs no sandbox, and queued email need not wait for one.
-  const mail = await startMailWorker({
+  const mail = startMailWorker({
     redisUrl: env.redisUrl,
     prefix: env.redisPrefix,
     logger,
@@ -146,14 +146,17 @@ async function main(): Promise<void> {
     leaseMs: env.jobLeaseMs,
     concurrency: env.jobConcurrency,
   });
-  const worker = await startQueueWorker({
-    redisUrl: env.redisUrl,
-    prefix: env.redisPrefix,
-    backend: env.sandboxBackend,
-    concurrency: env.runConcurrency,
-    logger,
-  });
+  const runs = mail.then(() =>
+    startQueueWorker({
+      redisUrl: env.redisUrl,
+      prefix: env.redisPrefix,
+      backend: env.sandboxBackend,
+      concurrency: env.runConcurrency,
+      logger,
+    }),
+  );
 
+  // Listening from the start: mail jobs run while the sandbox is still starting.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -162,7 +165,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: no new jobs; running ones may finish');
-    Promise.all([worker.close(SHUTDOWN_DEADLINE_MS), mail.close(SHUTDOWN_DEADLINE_MS)]).then(
+    Promise.all([
+      runs.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
+      mail.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
+    ]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  await runs;
 }
 
 main().catch((err: unknown) => {

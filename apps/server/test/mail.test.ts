@@ -177,7 +177,7 @@ describe('the welcome email, embedded shape, a crash', () => {
           PATH: process.env.PATH,
           DATA_DIR: tmp.dir,
           SMTP_URL: mailServer.url,
-          JOB_LEASE_MS: '1000',
+          JOB_LEASE_MS: '3000',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -200,10 +200,11 @@ describe('the welcome email, embedded shape, a crash', () => {
       await hold.held; // the message is on the wire, its acceptance not yet sent
       child.kill('SIGKILL');
       await exited;
+      await hold.gone; // the SMTP server saw the connection drop: that message is not accepted
       hold.release();
 
       const s = await server(
-        { SMTP_URL: mailServer.url, JOB_LEASE_MS: '1000', PUBLIC_URL: 'http://tandem.test:3000' },
+        { SMTP_URL: mailServer.url, JOB_LEASE_MS: '3000', PUBLIC_URL: 'http://tandem.test:3000' },
         tmp.dir,
       );
       await waitFor(async () => (await s.app.jobs.status(jobId))?.state === 'done', 'done', 20_000);

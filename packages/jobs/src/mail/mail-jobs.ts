@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { AccountDisplayNameSchema, EmailSchema } from '@tandem/protocol';
 import { PermanentJobError, type JobQueue } from '../queue/queue.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import type { SentLog } from './sent-log.js';
@@ -14,8 +15,8 @@ export const WELCOME_JOB = 'mail.welcome';
 
 /** The payload of `mail.welcome`, checked again by the handler (it comes back from Redis or the database). */
 export const welcomeJobSchema = z.object({
-  email: z.email().max(254),
-  displayName: z.string().trim().min(1).max(200),
+  email: EmailSchema,
+  displayName: AccountDisplayNameSchema,
   accountId: z.string().min(1).max(200).optional(),
   /** The link in the email: PUBLIC_URL, fixed when the job is enqueued. */
   appUrl: z.url({ protocol: /^https?$/ }),

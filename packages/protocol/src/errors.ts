@@ -16,6 +16,11 @@ export const ERRORS = {
     status: 400,
     message: 'This language cannot run on this server. Pick one from the list.',
   },
+  LANGUAGE_NOT_FOR_PROBLEM: {
+    status: 400,
+    message:
+      'This problem is judged by calling a function, which this language cannot do. Pick another language.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -29,13 +29,17 @@ const TWO_SUM_CASES = [
   { stdin: '[[3,3],6]', expected: '[0,1]', hidden: true },
 ];
 
-/** Values for `same(x: T) -> T`: each must come back as it went in. */
-const ROUND_TRIPS: Record<string, unknown[]> = {
-  'int[][]': [[[1, -2], [], [2147483647]], []],
-  'string[]': [['a"b\\c', 'line\nbreak\ttab', 'é ☃ 𝄞', '']],
-  'double[]': [[0.1, -2.5e10, 3, 1e-7]],
-  'long[]': [[9007199254740991, -9007199254740991, 0]],
-  'bool[]': [[true, false]],
+/**
+ * A value for `same(x: T) -> T` per type, which must come back as it went in:
+ * each array type's element writer is the scalar's, so these cover all types.
+ * One case each: in the WebAssembly backend every case loads an interpreter.
+ */
+const ROUND_TRIPS: Record<string, unknown> = {
+  'int[][]': [[1, -2], [], [2147483647, -2147483648]],
+  'string[]': ['a"b\\c', 'line\nbreak\ttab', 'é ☃ 𝄞', ''],
+  'double[]': [0.1, -2.5e10, 3, 1e-7],
+  'long[]': [9007199254740991, -9007199254740991, 0],
+  'bool[]': [true, false],
 };
 
 export function functionHarnessContract(
@@ -98,15 +102,13 @@ export function functionHarnessContract(
         });
 
         it('carries every type through the driver and back', async () => {
-          for (const [type, values] of Object.entries(ROUND_TRIPS)) {
+          for (const [type, value] of Object.entries(ROUND_TRIPS)) {
             const signature = { name: 'same', params: [{ name: 'x', type }], returns: type };
             const starter = starters(signature)[language];
             if (!starter) throw new Error(`no starter for ${language}`);
-            const cases = values.map((value) => ({
-              stdin: JSON.stringify([value]),
-              expected: JSON.stringify(value),
-              hidden: false,
-            }));
+            const cases = [
+              { stdin: JSON.stringify([value]), expected: JSON.stringify(value), hidden: false },
+            ];
             const judged = await sandbox.judge({
               language,
               source: programs.identity(starter),

@@ -8,6 +8,7 @@ import { usePresence } from '../../connection/usePresence';
 import { useRoomConnection } from '../../connection/useRoomConnection';
 import { CodeEditor } from '../../editor/CodeEditor';
 import { ShareLink } from '../../ui/ShareLink';
+import { useProblem } from '../problems/useProblems';
 import { RunPanel } from '../run/RunPanel';
 import { StarterCode } from '../run/StarterCode';
 import { useRunSession } from '../run/useRunSession';
@@ -37,6 +38,9 @@ function RoomScreen({
   const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
   const runs = useRunSession(conn, room.language, status);
+  const problem = useProblem(runs.problemId);
+  const fn = problem?.state === 'ready' ? problem.value.function : null;
+  const functionStarter = runs.toolchain ? fn?.starters[runs.toolchain.id] : undefined;
   const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [shareOpen, setShareOpen] = useState(justCreated);
@@ -93,8 +97,12 @@ function RoomScreen({
           <StarterCode
             text={conn.text}
             synced={synced}
-            template={runs.toolchain?.template}
-            language={runs.toolchain?.label ?? room.language}
+            template={functionStarter ?? runs.toolchain?.template}
+            what={
+              functionStarter && fn
+                ? `${fn.signature.name} stub in ${runs.toolchain?.label ?? room.language}`
+                : `${runs.toolchain?.label ?? room.language} template`
+            }
           />
           <CodeEditor
             text={conn.text}

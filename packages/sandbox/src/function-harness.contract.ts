@@ -9,6 +9,7 @@ import type { FunctionHarness } from '@tandem/protocol';
 import { starters } from '@tandem/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_PROGRAMS } from './function-harness.contract-programs.js';
+import { findLanguage } from './languages.js';
 import type { Sandbox } from './sandbox.js';
 
 const comparison = { tolerance: 1e-6, anyOrder: false };
@@ -62,7 +63,9 @@ export function functionHarnessContract(
       const judgeTwoSum = (source: string) =>
         sandbox.judge({ language, source, cases: TWO_SUM_CASES, harness: TWO_SUM });
 
-      describe.concurrent(language, () => {
+      // Compiles are heavy (and limited in wall time): one at a time per language.
+      const group = findLanguage(language)?.compile ? describe : describe.concurrent;
+      group(language, () => {
         it('accepts a right answer, whatever the function printed on the way', async () => {
           const judged = await judgeTwoSum(programs.accepted);
           expect(judged.cases.map((c) => c.verdict)).toEqual(['accepted', 'accepted', 'accepted']);

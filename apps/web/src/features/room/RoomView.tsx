@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { RoomConnection } from '@tandem/client';
-import type { ErrorBody, LanguageId, Room } from '@tandem/protocol';
+import { EDITOR_LANGUAGES, type ErrorBody, type LanguageId, type Room } from '@tandem/protocol';
 import { roomLink } from '../../app/routes';
 import type { Identity } from '../../connection/identity';
 import { useConnectionState } from '../../connection/useConnectionState';
@@ -40,7 +40,12 @@ function RoomScreen({
   const runs = useRunSession(conn, room.language, status);
   const problem = useProblem(runs.problemId);
   const fn = problem?.state === 'ready' ? problem.value.function : null;
-  const functionStarter = runs.toolchain ? fn?.starters[runs.toolchain.id] : undefined;
+  // Keyed by language id, so the stub is there before the server has listed its toolchains.
+  const functionStarter = fn?.starters[room.language];
+  const languageName =
+    runs.toolchain?.label ??
+    EDITOR_LANGUAGES.find((l) => l.id === room.language)?.label ??
+    room.language;
   const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [shareOpen, setShareOpen] = useState(justCreated);
@@ -100,8 +105,8 @@ function RoomScreen({
             template={functionStarter ?? runs.toolchain?.template}
             what={
               functionStarter && fn
-                ? `${fn.signature.name} stub in ${runs.toolchain?.label ?? room.language}`
-                : `${runs.toolchain?.label ?? room.language} template`
+                ? `${fn.signature.name} stub in ${languageName}`
+                : `${languageName} template`
             }
           />
           <CodeEditor

@@ -35,6 +35,8 @@ export interface RoomConnectionOptions {
   roomId: string;
   name: string;
   color?: string;
+  /** The signed-in account's current access token, read at every (re)connect; null or absent: a guest. */
+  accessToken?: () => string | null;
   /** Bring your own document (tests); a fresh one by default. */
   doc?: Y.Doc;
   /** Milliseconds between state-vector exchanges that repair anything missed; 0 disables. */
@@ -109,11 +111,16 @@ export class RoomConnection extends Emitter<Events> {
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
       ...options.socket,
-      auth: {
-        v: PROTOCOL_VERSION,
-        roomId: options.roomId,
-        name: options.name,
-        color: options.color,
+      // A function, so every reconnect sends the access token current at that time.
+      auth: (send) => {
+        const accessToken = options.accessToken?.() ?? undefined;
+        send({
+          v: PROTOCOL_VERSION,
+          roomId: options.roomId,
+          name: options.name,
+          color: options.color,
+          ...(accessToken !== undefined && { accessToken }),
+        });
       },
     });
 
@@ -239,6 +246,12 @@ export class RoomConnection extends Emitter<Events> {
           s.disconnect();
           this.setStatus('closed');
           return;
+        }
+        // A refused handshake is not retried by Socket.IO; a stale access token
+        // is: `accessToken()` gives the refreshed one (or none) next time.
+        if (data.code === 'SESSION_EXPIRED' && this.options.accessToken !== undefined) {
+          this.retryTimer = setTimeout(() => this.reconnect(), this.retryDelayMs);
+          this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
         }
       }
       this.setStatus(this.everSynced ? this.disconnectedStatus() : 'connecting');

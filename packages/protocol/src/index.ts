@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './runs.js';
 export * from './jobs.js';
 export * from './signature.js';
+export * from './accounts.js';

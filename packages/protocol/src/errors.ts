@@ -16,6 +16,11 @@ export const ERRORS = {
     status: 400,
     message: 'This language cannot run on this server. Pick one from the list.',
   },
+  LANGUAGE_NOT_FOR_PROBLEM: {
+    status: 400,
+    message:
+      'This problem is judged by calling a function, which this language cannot do. Pick another language.',
+  },
   PASSWORD_TOO_COMMON: {
     status: 400,
     message: 'This password is one of the most common ones and easy to guess. Choose another.',

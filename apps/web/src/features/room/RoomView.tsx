@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { RoomConnection } from '@tandem/client';
-import type { ErrorBody, LanguageId, Room } from '@tandem/protocol';
+import { EDITOR_LANGUAGES, type ErrorBody, type LanguageId, type Room } from '@tandem/protocol';
 import { roomLink } from '../../app/routes';
 import type { Identity } from '../../connection/identity';
 import { useConnectionState } from '../../connection/useConnectionState';
@@ -8,6 +8,7 @@ import { usePresence } from '../../connection/usePresence';
 import { useRoomConnection } from '../../connection/useRoomConnection';
 import { CodeEditor } from '../../editor/CodeEditor';
 import { ShareLink } from '../../ui/ShareLink';
+import { useProblem } from '../problems/useProblems';
 import { RunPanel } from '../run/RunPanel';
 import { StarterCode } from '../run/StarterCode';
 import { useRunSession } from '../run/useRunSession';
@@ -37,6 +38,14 @@ function RoomScreen({
   const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
   const runs = useRunSession(conn, room.language, status);
+  const problem = useProblem(runs.problemId);
+  const fn = problem?.state === 'ready' ? problem.value.function : null;
+  // Keyed by language id, so the stub is there before the server has listed its toolchains.
+  const functionStarter = fn?.starters[room.language];
+  const languageName =
+    runs.toolchain?.label ??
+    EDITOR_LANGUAGES.find((l) => l.id === room.language)?.label ??
+    room.language;
   const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [shareOpen, setShareOpen] = useState(justCreated);
@@ -93,8 +102,12 @@ function RoomScreen({
           <StarterCode
             text={conn.text}
             synced={synced}
-            template={runs.toolchain?.template}
-            language={runs.toolchain?.label ?? room.language}
+            template={functionStarter ?? runs.toolchain?.template}
+            what={
+              functionStarter && fn
+                ? `${fn.signature.name} stub in ${languageName}`
+                : `${languageName} template`
+            }
           />
           <CodeEditor
             text={conn.text}

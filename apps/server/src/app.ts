@@ -27,6 +27,9 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
+import type { Authenticator } from './auth/principal.js';
+import { InterviewService } from './interviews/interview-service.js';
+import { interviewRoutes } from './interviews/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,7 +37,18 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
+  /** Who is signed in behind a request or handshake (the accounts module). */
+  authenticator?: Authenticator;
 }
+
+/**
+ * Until the accounts module is wired in, nobody is signed in: interview
+ * rooms cannot be created, scratch rooms work as before.
+ */
+const NO_ACCOUNTS: Authenticator = {
+  fromRequest: () => Promise.resolve(null),
+  fromAccessToken: () => Promise.resolve(null),
+};
 
 export interface TandemApp {
   http: FastifyInstance;
@@ -42,6 +56,9 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  interviews: InterviewService;
+  /** Every route the app serves (`METHOD /path`), e.g. for the role matrix test. */
+  routes: readonly string[];
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -50,13 +67,23 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
+export async function buildApp({
+  config,
+  store,
+  logger,
+  executor,
+  authenticator = NO_ACCOUNTS,
+}: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   installErrorHandler(http);
+  const routes: string[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
 
   await http.register(swagger, {
     openapi: {
@@ -94,7 +121,9 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
             });
       }),
   });
-  await http.register(runRoutes, { store, runs, problems });
+  const interviews = new InterviewService({ store, problems, logger });
+  await http.register(interviewRoutes, { config, store, interviews, authenticator });
+  await http.register(runRoutes, { store, runs, problems, interviews, authenticator });
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -111,7 +140,16 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  const io = attachSocketServer(http.server, { config, store, registry, batcher, logger, runs });
+  const io = attachSocketServer(http.server, {
+    config,
+    store,
+    registry,
+    batcher,
+    logger,
+    runs,
+    interviews,
+    authenticator,
+  });
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -130,5 +168,5 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, close };
+  return { http, io, registry, batcher, runs, interviews, routes, close };
 }

@@ -1,4 +1,4 @@
-export { TandemApi } from './rest.js';
+export { TandemApi, type TandemApiOptions } from './rest.js';
 export { TandemError, TandemApiError } from './errors.js';
 export {
   RoomConnection,
@@ -6,3 +6,4 @@ export {
   type RoomConnectionOptions,
 } from './room-connection.js';
 export { PendingUpdates } from './pending.js';
+export { NotesSync } from './notes.js';

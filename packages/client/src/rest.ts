@@ -1,5 +1,14 @@
 import {
+  GUEST_TOKEN_HEADER,
   errorBody,
+  type CommandResult,
+  type CreateInterviewBody,
+  type InterviewCommand,
+  type InterviewDetails,
+  type LobbyRequestBody,
+  type LobbyTicket,
+  type ScorecardBody,
+  type ScorecardView,
   type CreateRoomBody,
   type ProblemSummary,
   type ProblemView,
@@ -9,6 +18,13 @@ import {
   type RunView,
 } from '@tandem/protocol';
 import { TandemApiError, isErrorBody } from './errors.js';
+
+export interface TandemApiOptions {
+  /** The current access token, sent as `Authorization: Bearer` on every call; null: none. */
+  accessToken?: () => string | null;
+  /** A candidate's guest credential, sent in the `tandem-guest` header; null: none. */
+  guestToken?: () => string | null;
+}
 
 /**
  * Typed REST client.
@@ -21,7 +37,61 @@ export class TandemApi {
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
+    private readonly options: TandemApiOptions = {},
   ) {}
+
+  /** Creates an interview room (signed in): the caller is its host. */
+  createInterview(body: CreateInterviewBody): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>('POST', '/api/interviews', body);
+  }
+
+  /** The interview as its staff see it. */
+  interview(roomId: string): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>('GET', `/api/interviews/${encodeURIComponent(roomId)}`);
+  }
+
+  /** Joins as an interviewer with the interviewer link's key (signed in). */
+  joinAsInterviewer(roomId: string, key: string): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/staff`,
+      { key },
+    );
+  }
+
+  /** A candidate asks to enter with the candidate link's key: keep the guest token it returns. */
+  requestLobby(roomId: string, body: LobbyRequestBody): Promise<LobbyTicket> {
+    return this.request<LobbyTicket>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/lobby`,
+      body,
+    );
+  }
+
+  /** An interviewer control over REST (the same commands as the socket). */
+  interviewCommand(roomId: string, command: InterviewCommand): Promise<CommandResult> {
+    return this.request<CommandResult>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/commands`,
+      command,
+    );
+  }
+
+  saveScorecard(roomId: string, scorecard: ScorecardBody): Promise<ScorecardView> {
+    return this.request<ScorecardView>(
+      'PUT',
+      `/api/interviews/${encodeURIComponent(roomId)}/scorecard`,
+      scorecard,
+    );
+  }
+
+  /** The private notes as plain text (staff). */
+  notes(roomId: string): Promise<{ text: string }> {
+    return this.request<{ text: string }>(
+      'GET',
+      `/api/interviews/${encodeURIComponent(roomId)}/notes`,
+    );
+  }
 
   createRoom(body: CreateRoomBody): Promise<Room> {
     return this.request<Room>('POST', '/api/rooms', body);
@@ -71,11 +141,16 @@ export class TandemApi {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const init: RequestInit = { method, headers };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { ...init.headers, 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
     }
+    const token = this.options.accessToken?.();
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    const guest = this.options.guestToken?.();
+    if (guest) headers[GUEST_TOKEN_HEADER] = guest;
     const res = await this.fetchImpl(new URL(path, this.baseUrl), init);
     const text = await res.text();
     let data: unknown = undefined;

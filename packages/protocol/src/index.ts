@@ -6,3 +6,4 @@ export * from './schemas.js';
 export * from './events.js';
 export * from './runs.js';
 export * from './jobs.js';
+export * from './interviews.js';

@@ -41,6 +41,11 @@ export class RoomRegistry {
     return this.sessions.has(roomId);
   }
 
+  /** The room's session if this node has it loaded (or is loading it); never loads. */
+  peek(roomId: string): Promise<RoomSession> | undefined {
+    return this.sessions.get(roomId);
+  }
+
   acquire(roomId: string): Promise<RoomSession> {
     this.cancelIdle(roomId);
     let loading = this.sessions.get(roomId);

@@ -30,6 +30,11 @@ export const ProblemSchema = z.object({
     })
     .default({}),
   cases: z.array(CaseSchema).min(1),
+  /**
+   * The hint ladder, gentlest first. Interviewers reveal them one at a time;
+   * never part of the public view, so candidates see only revealed ones.
+   */
+  hints: z.array(z.string().min(1)).default([]),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -23,7 +23,8 @@ import { toBytes, toNumber, type Database } from './db.js';
 import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
 export { UnknownRoomError } from './sql-helpers.js';
 import { SqlRunStore } from './run-store.js';
-import type { RunStore } from './store.js';
+import { SqlInterviewStore } from './interview-store.js';
+import type { InterviewStore, RunStore } from './store.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -41,11 +42,13 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
+  readonly interviews: InterviewStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
+    this.interviews = new SqlInterviewStore(db);
   }
 
   async createRoom(

@@ -5,6 +5,8 @@
  * `store.contract.ts`.
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
+import type { InterviewStore } from './interview-types.js';
+export type * from './interview-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -101,6 +103,7 @@ export interface RunStore {
 
 export interface Store {
   readonly runs: RunStore;
+  readonly interviews: InterviewStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,7 +28,14 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
+import { AccessTokens } from './auth/access-tokens.js';
+import { AccountService, type OnSignedUp } from './auth/accounts.js';
+import { loadAuthSecret } from './auth/auth-secret.js';
+import { TokenAuthenticator } from './auth/authenticator.js';
+import { meRoutes } from './auth/me-routes.js';
 import type { Authenticator } from './auth/principal.js';
+import { authRoutes } from './auth/routes.js';
+import { Sessions } from './auth/sessions.js';
 import { InterviewService } from './interviews/interview-service.js';
 import { interviewRoutes } from './interviews/routes.js';
 
@@ -37,18 +45,9 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
-  /** Who is signed in behind a request or handshake (the accounts module). */
-  authenticator?: Authenticator;
+  /** Called (not awaited) when an account has been created: the welcome email's hook. */
+  onSignedUp?: OnSignedUp;
 }
-
-/**
- * Until the accounts module is wired in, nobody is signed in: interview
- * rooms cannot be created, scratch rooms work as before.
- */
-const NO_ACCOUNTS: Authenticator = {
-  fromRequest: () => Promise.resolve(null),
-  fromAccessToken: () => Promise.resolve(null),
-};
 
 export interface TandemApp {
   http: FastifyInstance;
@@ -59,6 +58,10 @@ export interface TandemApp {
   interviews: InterviewService;
   /** Every route the app serves (`METHOD /path`), e.g. for the role matrix test. */
   routes: readonly string[];
+  /** Who is behind a request or an access token. */
+  auth: Authenticator;
+  /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
+  sessions: Sessions;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -72,7 +75,7 @@ export async function buildApp({
   store,
   logger,
   executor,
-  authenticator = NO_ACCOUNTS,
+  onSignedUp,
 }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -93,13 +96,27 @@ export async function buildApp({
         description:
           'Rooms for live coding interviews. Real-time editing runs over Socket.IO; see docs/PROTOCOL.md.',
       },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
     transform: jsonSchemaTransform,
   });
+  await http.register(cookie);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
+  const tokens = new AccessTokens(
+    await loadAuthSecret(config, logger),
+    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
+    config.accessTokenTtlSeconds,
+  );
+  const auth = new TokenAuthenticator(tokens, store);
+  const sessions = new Sessions({ config, store, tokens, logger });
+  const accounts = new AccountService({ store, logger, onSignedUp });
+  await http.register(authRoutes, { config, accounts, sessions });
+  await http.register(meRoutes, { auth, store });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -122,8 +139,8 @@ export async function buildApp({
       }),
   });
   const interviews = new InterviewService({ store, problems, logger });
-  await http.register(interviewRoutes, { config, store, interviews, authenticator });
-  await http.register(runRoutes, { store, runs, problems, interviews, authenticator });
+  await http.register(interviewRoutes, { config, store, interviews, authenticator: auth });
+  await http.register(runRoutes, { store, runs, problems, interviews, authenticator: auth });
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -148,7 +165,7 @@ export async function buildApp({
     logger,
     runs,
     interviews,
-    authenticator,
+    auth,
   });
 
   let closing: Promise<void> | undefined;
@@ -168,5 +185,5 @@ export async function buildApp({
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, interviews, routes, close };
+  return { http, io, registry, batcher, runs, auth, sessions, interviews, routes, close };
 }

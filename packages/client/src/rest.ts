@@ -1,6 +1,5 @@
 import {
   GUEST_TOKEN_HEADER,
-  errorBody,
   type CommandResult,
   type CreateInterviewBody,
   type InterviewCommand,
@@ -9,6 +8,14 @@ import {
   type LobbyTicket,
   type ScorecardBody,
   type ScorecardView,
+  CSRF_HEADER,
+  errorBody,
+  type AuthSession,
+  type Me,
+  type SettingsBody,
+  type SignInBody,
+  type SignUpBody,
+  type SignedOut,
   type CreateRoomBody,
   type ProblemSummary,
   type ProblemView,
@@ -24,13 +31,23 @@ export interface TandemApiOptions {
   accessToken?: () => string | null;
   /** A candidate's guest credential, sent in the `tandem-guest` header; null: none. */
   guestToken?: () => string | null;
+  /**
+   * Sent as `Origin` on the cookie routes (refresh, sign-out). Browsers set it
+   * themselves; a Node client that keeps cookies must name the site's origin.
+   */
+  origin?: string;
 }
+
+/** How a request authenticates: the bearer token (default) or the refresh cookie. */
+type Auth = 'bearer' | 'cookie';
 
 /**
  * Typed REST client.
  *
  * @example
- * const api = new TandemApi('http://localhost:3000');
+ * let token: string | null = null;
+ * const api = new TandemApi('http://localhost:3000', fetch, { accessToken: () => token });
+ * token = (await api.signIn({ email, password })).accessToken;
  * const room = await api.createRoom({ title: 'Pairing', language: 'python' });
  */
 export class TandemApi {
@@ -93,6 +110,39 @@ export class TandemApi {
     );
   }
 
+  /** Creates an account and signs in; the refresh token arrives as an HttpOnly cookie. */
+  signUp(body: SignUpBody): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/signup', body, 'cookie');
+  }
+
+  /** Signs in; rejects with TOTP_REQUIRED when the account has 2FA and no `code` was given. */
+  signIn(body: SignInBody): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/signin', body, 'cookie');
+  }
+
+  /** A new access token for the refresh cookie (which is rotated); rejects with SESSION_EXPIRED. */
+  refresh(): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/refresh', undefined, 'cookie');
+  }
+
+  signOut(): Promise<SignedOut> {
+    return this.request<SignedOut>('POST', '/api/auth/signout', undefined, 'cookie');
+  }
+
+  /** Ends every session of the account, on every device. */
+  signOutAll(): Promise<SignedOut> {
+    return this.request<SignedOut>('POST', '/api/auth/signout-all', undefined, 'cookie');
+  }
+
+  me(): Promise<Me> {
+    return this.request<Me>('GET', '/api/me');
+  }
+
+  /** Saves display name, preferred language and editor settings at once. */
+  saveSettings(settings: SettingsBody): Promise<Me> {
+    return this.request<Me>('PUT', '/api/me/settings', settings);
+  }
+
   createRoom(body: CreateRoomBody): Promise<Room> {
     return this.request<Room>('POST', '/api/rooms', body);
   }
@@ -140,17 +190,28 @@ export class TandemApi {
     return this.request<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: Auth = 'bearer',
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    const token = this.options.accessToken?.();
-    if (token) headers['authorization'] = `Bearer ${token}`;
-    const guest = this.options.guestToken?.();
-    if (guest) headers[GUEST_TOKEN_HEADER] = guest;
+    if (auth === 'cookie') {
+      init.credentials = 'include';
+      headers[CSRF_HEADER] = '1';
+      if (this.options.origin !== undefined) headers['origin'] = this.options.origin;
+    } else {
+      const token = this.options.accessToken?.();
+      if (token) headers['authorization'] = `Bearer ${token}`;
+      const guest = this.options.guestToken?.();
+      if (guest) headers[GUEST_TOKEN_HEADER] = guest;
+    }
     const res = await this.fetchImpl(new URL(path, this.baseUrl), init);
     const text = await res.text();
     let data: unknown = undefined;

@@ -17,7 +17,7 @@ import {
   type ServerToClientEvents,
 } from '@tandem/protocol';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import type { Authenticator } from '../auth/principal.js';
+import type { Account, Authenticator } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import type { InterviewService } from '../interviews/interview-service.js';
 import { appendNoteUpdate, notesSyncReply } from '../interviews/notes.js';
@@ -47,6 +47,8 @@ interface SocketData {
   lobby: StoredParticipant | null;
   /** The room's replica and presence; null for lobby sockets. */
   session: RoomSession | null;
+  /** The account whose access token the handshake carried (checked), or null for a guest. */
+  account: Account | null;
 }
 
 type IoServer = Server<
@@ -77,12 +79,12 @@ const PALETTE = [
 export interface SocketServerDeps {
   runs: RunService;
   interviews: InterviewService;
-  authenticator: Authenticator;
   config: Config;
   store: Store;
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   logger: Logger;
+  auth: Authenticator;
 }
 
 function handshakeError(body: ErrorBody): Error {
@@ -107,7 +109,8 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  * logic behind it trusts its inputs.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
-  const { config, store, registry, batcher, logger, runs, interviews, authenticator } = deps;
+  const { config, store, registry, batcher, logger, runs, interviews } = deps;
+  const authenticator = deps.auth;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
     // Frames up to 4x the update limit reach our checks (and get a clear error);
@@ -166,10 +169,17 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const { roomId, name, color, accessToken, guestToken } = parsed.data;
     const sessionId = randomBytes(9).toString('base64url');
     let resolution;
+    let account: Account | null = null;
+    if (accessToken !== undefined) {
+      account = await authenticator.fromAccessToken(accessToken).catch((err: unknown) => {
+        logger.error({ err }, 'access token check failed');
+        return null;
+      });
+      if (account === null) return next(handshakeError(errorBody('SESSION_EXPIRED')));
+    }
     try {
       const room = await store.getRoom(roomId);
       if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
-      const account = accessToken ? await authenticator.fromAccessToken(accessToken) : null;
       try {
         resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId);
       } catch (err) {
@@ -202,6 +212,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         room,
         member,
         lobby,
+        account,
       };
       next();
     } catch (err) {

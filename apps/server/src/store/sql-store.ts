@@ -23,6 +23,8 @@ import { toBytes, toNumber, type Database } from './db.js';
 import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
 export { UnknownRoomError } from './sql-helpers.js';
 import { SqlRunStore } from './run-store.js';
+import { SqlAccountStore } from './account-store.js';
+import type { AccountStore } from './account-types.js';
 import { SqlInterviewStore } from './interview-store.js';
 import type { InterviewStore, RunStore } from './store.js';
 
@@ -42,12 +44,14 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
+  readonly accounts: AccountStore;
   readonly interviews: InterviewStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
+    this.accounts = new SqlAccountStore(db);
     this.interviews = new SqlInterviewStore(db);
   }
 

@@ -7,20 +7,33 @@ import type { Store } from './store.js';
 
 const id = () => randomUUID().replaceAll('-', '').slice(0, 22);
 
+/** A user for the interview's owner (participants reference accounts). */
+async function newUser(store: Store): Promise<string> {
+  const userId = `acct-${id()}`;
+  await store.accounts.createUser({
+    id: userId,
+    email: `${userId}@example.com`,
+    displayName: 'Hana',
+    passwordHash: null,
+  });
+  return userId;
+}
+
 async function newInterview(store: Store) {
   const rid = roomId();
   const hostId = id();
+  const owner = await newUser(store);
   const created = await store.interviews.create({
     room: { id: rid, title: 'Backend interview', language: 'python' },
     interview: {
-      ownerAccountId: 'acct-host',
+      ownerAccountId: owner,
       interviewerKey: 'k-interviewer',
       candidateKey: 'k-candidate',
       problemId: 'two-sum',
     },
     host: { id: hostId, name: 'Hana' },
   });
-  return { rid, hostId, ...created };
+  return { rid, hostId, owner, ...created };
 }
 
 const candidate = (rid: string, hash: string) => ({
@@ -39,11 +52,11 @@ const entry = (type: string) => ({ type, actor: 'acct-host', payload: { x: 1 }, 
 export function interviewsContract({ store }: Pick<ContractContext, 'store'>): void {
   describe('interviews', () => {
     it('creates the room, the interview, its host and both timeline entries in one write', async () => {
-      const { rid, hostId, room, interview } = await newInterview(store());
+      const { rid, hostId, owner, room, interview } = await newInterview(store());
       expect(room).toMatchObject({ id: rid, title: 'Backend interview', language: 'python' });
       expect(interview).toEqual({
         roomId: rid,
-        ownerAccountId: 'acct-host',
+        ownerAccountId: owner,
         interviewerKey: 'k-interviewer',
         candidateKey: 'k-candidate',
         problemId: 'two-sum',
@@ -58,7 +71,7 @@ export function interviewsContract({ store }: Pick<ContractContext, 'store'>): v
           id: hostId,
           role: 'host',
           status: 'admitted',
-          accountId: 'acct-host',
+          accountId: owner,
         }),
       ]);
       const timeline = await store().readTimeline(rid, 0, 10);
@@ -124,7 +137,7 @@ export function interviewsContract({ store }: Pick<ContractContext, 'store'>): v
     });
 
     it('adds participants, finds them by account and guest token, and changes them conditionally', async () => {
-      const { rid } = await newInterview(store());
+      const { rid, owner } = await newInterview(store());
       const cand = await store().interviews.addParticipant(
         candidate(rid, 'hash-1'),
         entry('lobby.requested'),
@@ -137,7 +150,7 @@ export function interviewsContract({ store }: Pick<ContractContext, 'store'>): v
       expect(await store().interviews.participantByGuestToken(rid, 'hash-1')).toEqual(cand);
       expect(await store().interviews.participantByGuestToken(roomId(), 'hash-1')).toBeNull();
       expect(await store().interviews.participant(rid, cand.id)).toEqual(cand);
-      expect(await store().interviews.participantByAccount(rid, 'acct-host')).toMatchObject({
+      expect(await store().interviews.participantByAccount(rid, owner)).toMatchObject({
         role: 'host',
       });
 
@@ -170,10 +183,10 @@ export function interviewsContract({ store }: Pick<ContractContext, 'store'>): v
     });
 
     it('refuses a second participant row for one account in one room', async () => {
-      const { rid } = await newInterview(store());
+      const { rid, owner } = await newInterview(store());
       await expect(
         store().interviews.addParticipant(
-          { ...candidate(rid, `h-${id()}`), accountId: 'acct-host', role: 'interviewer' },
+          { ...candidate(rid, `h-${id()}`), accountId: owner, role: 'interviewer' },
           entry('participant.joined'),
         ),
       ).rejects.toThrow();

@@ -14,6 +14,7 @@ import type { Store, TimelineEntry } from './store.js';
 import { bytes, roomId, T0, update } from './store.contract-fixtures.js';
 import { docLogContract } from './store.contract-log.js';
 import { runsContract } from './store.contract-runs.js';
+import { accountsContract } from './store.contract-accounts.js';
 import { interviewsContract } from './store.contract-interviews.js';
 
 export interface StoreHarness {
@@ -111,6 +112,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
 
     docLogContract({ store: () => store, newRoom: () => newRoom() });
     runsContract({ store: () => store, newRoom: () => newRoom() });
+    accountsContract({ store: () => store, newRoom: () => newRoom() });
     interviewsContract({ store: () => store });
 
     describe('timeline', () => {

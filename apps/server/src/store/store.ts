@@ -5,6 +5,9 @@
  * `store.contract.ts`.
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
+import type { AccountStore } from './account-types.js';
+
+export type * from './account-types.js';
 import type { InterviewStore } from './interview-types.js';
 export type * from './interview-types.js';
 
@@ -103,6 +106,7 @@ export interface RunStore {
 
 export interface Store {
   readonly runs: RunStore;
+  readonly accounts: AccountStore;
   readonly interviews: InterviewStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(

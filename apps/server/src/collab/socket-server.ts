@@ -235,13 +235,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       handle(event, args, ack).catch((err: unknown) => refuse(event, err, ack));
     });
 
-    const lobby = socket.data.lobby;
-    if (lobby) {
+    const { lobby, session } = socket.data;
+    if (lobby || !session) {
       // A waiting candidate hears only about its own request; admission makes it reconnect.
-      socket.emit('lobby:status', interviews.lobbyStatus(lobby));
+      if (lobby) socket.emit('lobby:status', interviews.lobbyStatus(lobby));
       return;
     }
-    const session = socket.data.session!;
     session.addConnection(socket.id);
     socket.on('disconnect', () => {
       const removed = session.removeConnection(socket.id);
@@ -278,7 +277,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));
 
     async function handle(event: string, args: unknown[], ack: AckFn | undefined): Promise<void> {
-      if (!session || socket.data.lobby) {
+      if (lobby || !session) {
         log.warn({ event }, 'lobby socket sent a room event; refused');
         throw new AppError('FORBIDDEN', 'Wait until an interviewer lets you in.');
       }

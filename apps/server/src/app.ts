@@ -18,6 +18,8 @@ import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { Metrics } from './metrics/metrics.js';
+import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
@@ -58,6 +60,8 @@ export interface TandemApp {
   interviews: InterviewService;
   /** Every route the app serves (`METHOD /path`), e.g. for the role matrix test. */
   routes: readonly string[];
+  /** This node's Prometheus metrics (`/metrics`). */
+  metrics: Metrics;
   /** Who is behind a request or an access token. */
   auth: Authenticator;
   /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
@@ -82,7 +86,9 @@ export async function buildApp({
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(http);
+  const metrics = new Metrics();
+  installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installMetrics(http, metrics);
   const routes: string[] = [];
   http.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
@@ -153,7 +159,11 @@ export async function buildApp({
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
-    onCommitted: (counts) => registry.committed(counts),
+    onCommitted: (counts, waitedMs) => {
+      registry.committed(counts);
+      metrics.docUpdates.inc(waitedMs.length);
+      for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
+    },
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
@@ -166,6 +176,12 @@ export async function buildApp({
     runs,
     interviews,
     auth,
+  });
+
+  metrics.watch({
+    openSockets: () => io.engine.clientsCount,
+    activeRooms: () => registry.loadedCount,
+    runQueueDepth: () => runs.queueDepth,
   });
 
   let closing: Promise<void> | undefined;
@@ -185,5 +201,5 @@ export async function buildApp({
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, auth, sessions, interviews, routes, close };
+  return { http, io, registry, batcher, runs, metrics, auth, sessions, interviews, routes, close };
 }

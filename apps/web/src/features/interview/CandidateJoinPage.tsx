@@ -4,7 +4,7 @@ import { api } from '../../app/api';
 import { navigate } from '../../app/navigation';
 import { roomPath } from '../../app/routes';
 import { guestToken, saveGuestToken } from '../../connection/guest';
-import { MAX_NAME_LENGTH } from '../../connection/identity';
+import { MAX_NAME_LENGTH, saveName } from '../../connection/identity';
 import { Brand } from '../../ui/Brand';
 import { NotFoundPage } from '../../ui/NotFoundPage';
 import { describeApiError } from '../../ui/errors';
@@ -47,6 +47,8 @@ export function CandidateJoinPage({ roomId }: { roomId: string }) {
         ...(email.trim() !== '' && { email: email.trim() }),
       });
       saveGuestToken(roomId, ticket.guestToken);
+      // The name beside the candidate's cursor (the server keeps its own copy for the panel).
+      saveName(name);
       navigate(roomPath(roomId));
     } catch (err) {
       const field = err instanceof TandemApiError ? err.field : undefined;

@@ -17,10 +17,12 @@ import type { Store } from './store/store.js';
 import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
+import { Cluster } from './collab/cluster.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
+import { installSecurity } from './http/security.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
 import type { ExecutorFactory } from './runs/executor.js';
@@ -30,14 +32,11 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
-import { AccessTokens } from './auth/access-tokens.js';
-import { AccountService, type OnSignedUp } from './auth/accounts.js';
-import { loadAuthSecret } from './auth/auth-secret.js';
-import { TokenAuthenticator } from './auth/authenticator.js';
-import { meRoutes } from './auth/me-routes.js';
+import { installAuth } from './auth/install.js';
+import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
+import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
-import { authRoutes } from './auth/routes.js';
-import { Sessions } from './auth/sessions.js';
+import type { Sessions } from './auth/sessions.js';
 import { InterviewService } from './interviews/interview-service.js';
 import { interviewRoutes } from './interviews/routes.js';
 
@@ -47,8 +46,14 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
-  /** Called (not awaited) when an account has been created: the welcome email's hook. */
-  onSignedUp?: OnSignedUp;
+}
+
+/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
+const JOBS_SHUTDOWN_MS = 10_000;
+
+/** The address emails link to: PUBLIC_URL, else this node on localhost. */
+function appUrl(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
 export interface TandemApp {
@@ -62,6 +67,10 @@ export interface TandemApp {
   routes: readonly string[];
   /** This node's Prometheus metrics (`/metrics`). */
   metrics: Metrics;
+  /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
+  jobs: JobQueue;
+  /** Enqueues emails (never waits for them): `mail.sendWelcome(...)` after a sign-up. */
+  mail: MailService;
   /** Who is behind a request or an access token. */
   auth: Authenticator;
   /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
@@ -74,21 +83,17 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({
-  config,
-  store,
-  logger,
-  executor,
-  onSignedUp,
-}: AppDeps): Promise<TandemApp> {
+export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   const metrics = new Metrics();
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
   installMetrics(http, metrics);
+  await installSecurity(http, config);
   const routes: string[] = [];
   http.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
@@ -113,16 +118,27 @@ export async function buildApp({
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
-  const tokens = new AccessTokens(
-    await loadAuthSecret(config, logger),
-    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
-    config.accessTokenTtlSeconds,
-  );
-  const auth = new TokenAuthenticator(tokens, store);
-  const sessions = new Sessions({ config, store, tokens, logger });
-  const accounts = new AccountService({ store, logger, onSignedUp });
-  await http.register(authRoutes, { config, accounts, sessions });
-  await http.register(meRoutes, { auth, store });
+  const jobs = createJobQueue(config, store, logger);
+  const mail = new MailService(jobs, appUrl(config));
+  // With Redis the worker processes send mail; embedded, this process does.
+  const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
+  if (mailer) {
+    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
+    await jobs.start();
+  }
+  const { auth, sessions } = await installAuth(http, {
+    config,
+    store,
+    logger,
+    // Only queues the email: sign-up never waits for mail.
+    onSignedUp: async (account) => {
+      await mail.sendWelcome({
+        email: account.email,
+        displayName: account.displayName,
+        accountId: account.id,
+      });
+    },
+  });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -167,6 +183,16 @@ export async function buildApp({
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
+  const cluster = config.redisUrl
+    ? new Cluster({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        repairMs: config.replicaRepairMs,
+        store,
+        registry,
+        logger,
+      })
+    : undefined;
   const io = attachSocketServer(http.server, {
     config,
     store,
@@ -176,6 +202,7 @@ export async function buildApp({
     runs,
     interviews,
     auth,
+    cluster,
   });
 
   metrics.watch({
@@ -197,9 +224,26 @@ export async function buildApp({
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await cluster?.close();
+      await jobs.close(JOBS_SHUTDOWN_MS);
+      await mailer?.close();
     })();
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, metrics, auth, sessions, interviews, routes, close };
+  return {
+    http,
+    io,
+    registry,
+    batcher,
+    runs,
+    metrics,
+    jobs,
+    mail,
+    auth,
+    sessions,
+    interviews,
+    routes,
+    close,
+  };
 }

@@ -24,6 +24,8 @@ import { appendNoteUpdate, notesSyncReply } from '../interviews/notes.js';
 import { authorize, checkControls, type Member } from '../interviews/permissions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { socketOriginAllowed } from '../http/security.js';
+import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
 import type { Store, StoredParticipant, StoredRoom } from '../store/store.js';
@@ -32,6 +34,7 @@ import { AbuseMeter } from './abuse-meter.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
+import type { Cluster, InterServerEvents } from './cluster.js';
 import { z } from 'zod';
 
 interface SocketData {
@@ -51,18 +54,8 @@ interface SocketData {
   account: Account | null;
 }
 
-type IoServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-type IoSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AckFn = (reply: unknown) => void;
 
 const PALETTE = [
@@ -85,6 +78,8 @@ export interface SocketServerDeps {
   batcher: UpdateBatcher;
   logger: Logger;
   auth: Authenticator;
+  /** Set with REDIS_URL: fan-out, replicas and presence across nodes. */
+  cluster?: Cluster | undefined;
 }
 
 function handshakeError(body: ErrorBody): Error {
@@ -109,7 +104,7 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  * logic behind it trusts its inputs.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
-  const { config, store, registry, batcher, logger, runs, interviews } = deps;
+  const { config, store, registry, batcher, logger, runs, cluster, interviews } = deps;
   const authenticator = deps.auth;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -117,7 +112,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     // anything larger is cut off by the transport before it is buffered.
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
-    cors: { origin: false },
+    ...(cluster ? { adapter: cluster.adapter() } : {}),
+    // Cross-origin polling needs CORS headers, for the configured allowlist only.
+    cors: { origin: [...(originAllowlist(config) ?? [])], credentials: true },
+    allowRequest: (req, callback) => {
+      const ok = socketOriginAllowed(config, req);
+      if (!ok) logger.info({ origin: req.headers.origin }, 'socket refused: origin not allowed');
+      callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+    },
     perMessageDeflate: {
       threshold: 2048, // a join's sync reply, never keystrokes (docs/DECISIONS.md)
       serverNoContextTakeover: true, // ws applies `threshold` only without context takeover
@@ -139,9 +141,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       io.in(participantChannel(participantId)).disconnectSockets(true);
     },
     controls: (roomId, interview) => {
-      void registry.peek(roomId)?.then((session) => {
+      registry.ifLoaded(roomId, (session) => {
         session.control = interview;
       });
+      // Other nodes serving this room re-read it, so their per-edit checks follow at once.
+      if (cluster) io.serverSideEmit('interview:controls', roomId);
     },
   };
 
@@ -222,6 +226,30 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   io.on('connection', (socket) => onConnection(socket));
+  /** Tells the other nodes (if any) so their replicas and presence stay complete. */
+  const toPeers = (
+    event: 'replica:update' | 'replica:awareness',
+    roomId: string,
+    update: Uint8Array,
+  ) => {
+    if (cluster) io.serverSideEmit(event, roomId, update);
+  };
+  cluster?.attach(io, (roomId, update) => {
+    io.to(roomId).emit('awareness:update', update);
+    toPeers('replica:awareness', roomId, update);
+  });
+  if (cluster) {
+    io.on('interview:controls', (roomId) => {
+      registry.ifLoaded(roomId, (session) => {
+        store.interviews.get(roomId).then(
+          (interview) => {
+            session.control = interview;
+          },
+          (err: unknown) => logger.warn({ err, roomId }, 'interview controls could not be re-read'),
+        );
+      });
+    });
+  }
 
   function onConnection(socket: IoSocket): void {
     const { roomId, sessionId, member } = socket.data;
@@ -245,7 +273,9 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     socket.on('disconnect', () => {
       const removed = session.removeConnection(socket.id);
       if (removed.length > 0) {
-        io.to(roomId).emit('awareness:update', encodeAwarenessUpdate(session.awareness, removed));
+        const update = encodeAwarenessUpdate(session.awareness, removed);
+        io.to(roomId).emit('awareness:update', update);
+        toPeers('replica:awareness', roomId, update);
       }
       registry.release(session);
     });
@@ -254,6 +284,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     void socket.join(roomId);
     if (staff) void socket.join(staffChannel(roomId));
     const interview = session.control;
+    // Presence set on other nodes reaches this node only when it changes; ask for it now.
+    if (cluster) io.serverSideEmit('replica:hello', roomId);
     socket.emit('session:welcome', {
       protocolVersion: PROTOCOL_VERSION,
       room: toRoom(socket.data.room, socket.data.baseUrl, interview ? 'interview' : 'scratch'),
@@ -299,6 +331,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
             throw err;
           }
           socket.to(roomId).emit('doc:update', update);
+          toPeers('replica:update', roomId, update);
           try {
             await batcher.add({ roomId, author: sessionId, update, at: new Date() });
           } catch (err) {
@@ -312,6 +345,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
           session.applyAwareness(update, socket.id);
           socket.to(roomId).emit('awareness:update', update);
+          toPeers('replica:awareness', roomId, update);
           return;
         }
         case 'room:command': {

@@ -22,11 +22,14 @@ import type {
 import { toBytes, toNumber, type Database } from './db.js';
 import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
 export { UnknownRoomError } from './sql-helpers.js';
+import type { SentLog } from '@tandem/jobs';
+import { SqlJobStore } from './job-store.js';
 import { SqlRunStore } from './run-store.js';
+import { SqlSentLog } from './sent-mail-store.js';
+import type { InterviewStore, JobStore, RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
 import { SqlInterviewStore } from './interview-store.js';
-import type { InterviewStore, RunStore } from './store.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -44,6 +47,8 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
+  readonly jobs: JobStore;
+  readonly sentMail: SentLog;
   readonly accounts: AccountStore;
   readonly interviews: InterviewStore;
 
@@ -51,6 +56,8 @@ export class SqlStore implements Store {
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
+    this.jobs = new SqlJobStore(db);
+    this.sentMail = new SqlSentLog(db);
     this.accounts = new SqlAccountStore(db);
     this.interviews = new SqlInterviewStore(db);
   }

@@ -8,3 +8,4 @@ export * from './runs.js';
 export * from './jobs.js';
 export * from './signature.js';
 export * from './accounts.js';
+export * from './interviews.js';

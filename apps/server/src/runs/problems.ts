@@ -70,6 +70,11 @@ export const ProblemSchema = z
     /** stdin/stdout cases: for every language, or for those without a function harness. */
     cases: z.array(CaseSchema).default([]),
     function: FunctionSchema.optional(),
+    /**
+     * The hint ladder, gentlest first. Interviewers reveal them one at a time;
+     * never part of the public view, so candidates see only revealed ones.
+     */
+    hints: z.array(z.string().min(1)).default([]),
   })
   .refine((p) => p.cases.length > 0 || p.function, {
     message: 'a problem needs stdin/stdout cases, a function with cases, or both',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { RoomConnection } from '@tandem/client';
 import { EDITOR_LANGUAGES, type ErrorBody, type LanguageId, type Room } from '@tandem/protocol';
 import { roomLink } from '../../app/routes';
@@ -11,7 +11,7 @@ import { ShareLink } from '../../ui/ShareLink';
 import { useProblem } from '../problems/useProblems';
 import { RunPanel } from '../run/RunPanel';
 import { StarterCode } from '../run/StarterCode';
-import { useRunSession } from '../run/useRunSession';
+import { useRunSession, type RunControl } from '../run/useRunSession';
 import { RoomClosed } from './RoomClosed';
 import { RoomHeader } from './RoomHeader';
 
@@ -28,16 +28,30 @@ export function RoomView({ initialRoom, identity, justCreated }: RoomViewProps) 
   return <RoomScreen conn={conn} initialRoom={initialRoom} justCreated={justCreated} />;
 }
 
-function RoomScreen({
+/** What an interview room adds to the shared screen; scratch rooms pass none of it. */
+export interface InterviewExtras {
+  /** Why this person may not type now; null when they may. */
+  readOnlyReason: string | null;
+  run: RunControl;
+  /** Shown above the editor (locked, Run off, ended). */
+  banner: ReactNode;
+  /** The interviewer panel (staff only; never rendered, nor received, by candidates). */
+  panel: ReactNode;
+  /** Revealed hints, under the problem. */
+  hints: ReactNode;
+}
+
+export function RoomScreen({
   conn,
   initialRoom,
   justCreated,
-}: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection }) {
+  interview = null,
+}: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection; interview?: InterviewExtras | null }) {
   const { status, room: liveRoom, pendingCount, lastError, synced } = useConnectionState(conn);
   // The server owns title and language; until its welcome, the REST lookup stands in.
   const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
-  const runs = useRunSession(conn, room.language, status);
+  const runs = useRunSession(conn, room.language, status, interview?.run ?? null);
   const problem = useProblem(runs.problemId);
   const fn = problem?.state === 'ready' ? problem.value.function : null;
   // Keyed by language id, so the stub is there before the server has listed its toolchains.
@@ -82,7 +96,8 @@ function RoomScreen({
         status={status}
         pendingCount={pendingCount}
         people={people}
-        link={link}
+        link={interview ? null : link}
+        languageLocked={interview?.readOnlyReason != null}
       />
       {shareOpen && (
         <section className="banner" aria-label="Invite people">
@@ -97,7 +112,9 @@ function RoomScreen({
       {lastError && lastError !== dismissedError && (
         <Notice message={lastError.message} onDismiss={() => setDismissedError(lastError)} />
       )}
+      {interview?.banner}
       <div className="room-body">
+        {interview?.panel}
         <main className="room-editor">
           <StarterCode
             text={conn.text}
@@ -114,9 +131,14 @@ function RoomScreen({
             awareness={conn.awareness}
             language={room.language}
             onRun={runs.start}
+            readOnly={interview?.readOnlyReason != null}
           />
         </main>
-        <RunPanel session={runs} />
+        <RunPanel
+          session={runs}
+          problemPicker={interview === null}
+          afterProblem={interview?.hints}
+        />
       </div>
     </div>
   );

@@ -275,7 +275,7 @@ export class InterviewService {
     baseUrl: string,
     log: WarnLog,
   ): Promise<InterviewDetails> {
-    authorize(member, 'notes:read', log);
+    authorize(member, 'staff:read', log);
     const room = await this.deps.store.getRoom(member.roomId);
     if (!room) throw new AppError('ROOM_NOT_FOUND');
     return {

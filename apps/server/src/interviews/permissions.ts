@@ -19,7 +19,8 @@ export type Action =
   | 'notes:write'
   | 'scorecard:read'
   | 'scorecard:write'
-  | 'links:read';
+  | 'links:read'
+  | 'staff:read';
 
 const EVERYONE: readonly SessionRole[] = [
   'scratch',
@@ -59,6 +60,7 @@ const ALLOWED: Record<Action, readonly SessionRole[]> = {
   'scorecard:read': STAFF,
   'scorecard:write': STEERING,
   'links:read': STEERING,
+  'staff:read': STAFF,
 };
 
 export function allowed(role: SessionRole, action: Action): boolean {

@@ -37,6 +37,8 @@ import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tan
 import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { Sessions } from './auth/sessions.js';
+import { InterviewService } from './interviews/interview-service.js';
+import { interviewRoutes } from './interviews/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -60,6 +62,9 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  interviews: InterviewService;
+  /** Every route the app serves (`METHOD /path`), e.g. for the role matrix test. */
+  routes: readonly string[];
   /** This node's Prometheus metrics (`/metrics`). */
   metrics: Metrics;
   /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
@@ -89,6 +94,10 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
   installMetrics(http, metrics);
   await installSecurity(http, config);
+  const routes: string[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
 
   await http.register(swagger, {
     openapi: {
@@ -151,7 +160,9 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
             });
       }),
   });
-  await http.register(runRoutes, { store, runs, problems });
+  const interviews = new InterviewService({ store, problems, logger });
+  await http.register(interviewRoutes, { config, store, interviews, authenticator: auth });
+  await http.register(runRoutes, { store, runs, problems, interviews, authenticator: auth });
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -189,6 +200,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     batcher,
     logger,
     runs,
+    interviews,
     auth,
     cluster,
   });
@@ -219,5 +231,19 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, metrics, jobs, mail, auth, sessions, close };
+  return {
+    http,
+    io,
+    registry,
+    batcher,
+    runs,
+    metrics,
+    jobs,
+    mail,
+    auth,
+    sessions,
+    interviews,
+    routes,
+    close,
+  };
 }

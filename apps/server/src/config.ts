@@ -152,6 +152,12 @@ export const OPTIONS = {
     default: '30',
     parse: int(1, 100000),
   },
+  lobbyRequestLimit: {
+    env: 'LOBBY_REQUEST_LIMIT',
+    description: 'Requests to join an interview (candidate link) per client IP per minute.',
+    default: '20',
+    parse: int(1, 100000),
+  },
   runConcurrency: {
     env: 'RUN_CONCURRENCY',
     description: 'Sandboxed runs executed at once per worker. Default: the number of CPU cores.',
@@ -162,19 +168,19 @@ export const OPTIONS = {
     env: 'RUN_QUEUE_LIMIT',
     description: 'Runs waiting in the queue before new ones are refused with 503.',
     default: '100',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   runRatePerUser: {
     env: 'RUN_RATE_PER_USER',
     description: 'Runs one person (or one IP over REST) may start per minute.',
     default: '10',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   runRatePerRoom: {
     env: 'RUN_RATE_PER_ROOM',
     description: 'Runs one room may start per minute.',
     default: '30',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   redisUrl: {
     env: 'REDIS_URL',

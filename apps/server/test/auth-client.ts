@@ -17,7 +17,13 @@ interface Injected {
  */
 export function authClient(
   server: RunningServer,
-  { origin = 'http://localhost:80', ip = '127.0.0.1' }: { origin?: string; ip?: string } = {},
+  {
+    // A page of the app sends its own origin: PUBLIC_URL's when the server has one.
+    origin = server.config.publicUrl
+      ? new URL(server.config.publicUrl).origin
+      : 'http://localhost:80',
+    ip = '127.0.0.1',
+  }: { origin?: string; ip?: string } = {},
 ) {
   const jar = new Map<string, string>();
   async function send(

@@ -16,6 +16,11 @@ export const ERRORS = {
     status: 400,
     message: 'This language cannot run on this server. Pick one from the list.',
   },
+  LANGUAGE_NOT_FOR_PROBLEM: {
+    status: 400,
+    message:
+      'This problem is judged by calling a function, which this language cannot do. Pick another language.',
+  },
   PASSWORD_TOO_COMMON: {
     status: 400,
     message: 'This password is one of the most common ones and easy to guess. Choose another.',
@@ -37,6 +42,14 @@ export const ERRORS = {
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this origin are not allowed.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
+  INVITE_INVALID: {
+    status: 403,
+    message: 'This invite link is not valid any more. Ask the interviewer for a new one.',
+  },
+  LOBBY_DENIED: { status: 403, message: 'The interviewer did not let you into this interview.' },
+  REMOVED: { status: 403, message: 'You were removed from this interview.' },
+  EDITOR_LOCKED: { status: 403, message: 'The interviewer has locked the editor.' },
+  RUN_DISABLED: { status: 403, message: 'The interviewer has turned off running code.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
@@ -53,6 +66,16 @@ export const ERRORS = {
     status: 409,
     message: 'An account with this email address exists. Sign in instead.',
   },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: 'Nobody in this interview has this id.' },
+  INTERVIEW_ENDED: {
+    status: 409,
+    message: 'This interview has ended. The room is read-only now.',
+  },
+  ALREADY_DECIDED: {
+    status: 409,
+    message: 'Someone already answered this request.',
+  },
+  NO_HINT_LEFT: { status: 409, message: 'Every hint of this problem is already revealed.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. It has been logged.' },

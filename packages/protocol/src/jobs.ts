@@ -1,4 +1,5 @@
 import type { RunLanguage, RunView, StepView, CaseView, Verdict } from './runs.js';
+import type { FunctionHarness } from './signature.js';
 
 /**
  * Messages between the server and the workers that own the sandbox. Not sent
@@ -10,8 +11,14 @@ export interface RunJob {
   language: string;
   source: string;
   stdin: string;
-  /** Judged runs: the problem's cases, hidden ones included (the worker needs them). */
+  /**
+   * Judged runs: the problem's cases, hidden ones included (the worker needs
+   * them). With `harness`, each `stdin` is the arguments as a JSON array and
+   * `expected` the returned value as JSON.
+   */
   cases: { stdin: string; expected: string; hidden: boolean }[] | null;
+  /** Set when the cases call the candidate's function instead of feeding stdin. */
+  harness: FunctionHarness | null;
   /** Per-problem limit overrides. */
   limits: { cpuMs?: number; wallMs?: number; memoryBytes?: number } | null;
 }

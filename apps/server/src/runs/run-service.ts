@@ -190,8 +190,18 @@ export class RunService {
         'language',
       );
     }
-    if (request.problemId !== undefined && !this.deps.problems.get(request.problemId)) {
-      throw new AppError('PROBLEM_NOT_FOUND', `No problem "${request.problemId}"`, 'problemId');
+    if (request.problemId !== undefined) {
+      const problem = this.deps.problems.get(request.problemId);
+      if (!problem) {
+        throw new AppError('PROBLEM_NOT_FOUND', `No problem "${request.problemId}"`, 'problemId');
+      }
+      if (!this.deps.problems.judging(problem, request.language)) {
+        throw new AppError(
+          'LANGUAGE_NOT_FOR_PROBLEM',
+          `"${problem.title}" is judged by calling ${problem.function?.signature.name ?? 'a function'}, which ${request.language} cannot do here; pick another language`,
+          'language',
+        );
+      }
     }
     const userWait = this.perUser.take(who.id);
     if (userWait > 0) {
@@ -306,12 +316,14 @@ export class RunService {
 
   private toJob(run: StoredRun): RunJob {
     const problem = run.problemId ? this.deps.problems.get(run.problemId) : undefined;
+    const judging = problem ? this.deps.problems.judging(problem, run.language) : null;
     return {
       runId: run.id,
       language: run.language,
       source: run.source,
       stdin: run.stdin,
-      cases: problem ? problem.cases : null,
+      cases: judging?.cases ?? null,
+      harness: judging?.harness ?? null,
       limits: problem ? problem.limits : null,
     };
   }

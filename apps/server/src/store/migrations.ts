@@ -9,6 +9,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
 import { accountsMigration } from './migration-0003-accounts.js';
+import { interviewsMigration } from './migration-0005-interviews.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -132,6 +133,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0005_interviews': interviewsMigration,
 };
 
 /**

@@ -26,9 +26,10 @@ import type { SentLog } from '@tandem/jobs';
 import { SqlJobStore } from './job-store.js';
 import { SqlRunStore } from './run-store.js';
 import { SqlSentLog } from './sent-mail-store.js';
-import type { JobStore, RunStore } from './store.js';
+import type { InterviewStore, JobStore, RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
+import { SqlInterviewStore } from './interview-store.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -49,6 +50,7 @@ export class SqlStore implements Store {
   readonly jobs: JobStore;
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
+  readonly interviews: InterviewStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
@@ -57,6 +59,7 @@ export class SqlStore implements Store {
     this.jobs = new SqlJobStore(db);
     this.sentMail = new SqlSentLog(db);
     this.accounts = new SqlAccountStore(db);
+    this.interviews = new SqlInterviewStore(db);
   }
 
   async createRoom(

@@ -9,6 +9,8 @@ import type { SentLog } from '@tandem/jobs';
 import type { AccountStore } from './account-types.js';
 
 export type * from './account-types.js';
+import type { InterviewStore } from './interview-types.js';
+export type * from './interview-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -153,6 +155,7 @@ export interface Store {
   /** Which emails went out: the mail jobs' guard against sending twice (embedded shape). */
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
+  readonly interviews: InterviewStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -19,7 +19,7 @@ afterAll(async () => {
 }, 120_000);
 
 /** Starting a node takes seconds (PGlite, the sandbox thread), far more on a loaded machine. */
-const SLOW = 180_000;
+const SLOW = 300_000;
 
 async function server(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
   let dir = dataDir;

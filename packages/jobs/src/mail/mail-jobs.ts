@@ -5,13 +5,14 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { AccountDisplayNameSchema, EmailSchema } from '@tandem/protocol';
+import { AccountDisplayNameSchema, EmailSchema, MAIL_QUEUE } from '@tandem/protocol';
 import { PermanentJobError, type JobQueue } from '../queue/queue.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import type { SentLog } from './sent-log.js';
 import { renderWelcome } from './welcome.js';
 
-export const WELCOME_JOB = 'mail.welcome';
+/** In the queue `mail` (the BullMQ queue of that name in the scaled shape). */
+export const WELCOME_JOB = `${MAIL_QUEUE}.welcome`;
 
 /** The payload of `mail.welcome`, checked again by the handler (it comes back from Redis or the database). */
 export const welcomeJobSchema = z.object({

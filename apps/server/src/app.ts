@@ -24,7 +24,7 @@ import type { ExecutorFactory } from './runs/executor.js';
 import { ProblemCatalog, defaultProblemsDir } from './runs/problems.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/run-service.js';
-import { ThreadExecutor } from './runs/thread-executor.js';
+import { EmbeddedExecutor } from './runs/embedded-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 
@@ -32,7 +32,7 @@ export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
+  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker child process. */
   executor?: ExecutorFactory;
 }
 
@@ -87,7 +87,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
         const { redisUrl, redisPrefix } = config;
         return redisUrl
           ? new BullMqExecutor(handlers, { redisUrl, prefix: redisPrefix, logger })
-          : new ThreadExecutor(handlers, {
+          : new EmbeddedExecutor(handlers, {
               backend: config.sandboxBackend,
               logger,
               logLevel: config.logLevel,

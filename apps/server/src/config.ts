@@ -170,7 +170,7 @@ export const OPTIONS = {
   redisUrl: {
     env: 'REDIS_URL',
     description:
-      'Redis URL. Set: runs go through a BullMQ queue to worker processes (`npm run worker`). Unset: a worker thread in this process.',
+      'Redis URL. Set: runs go through a BullMQ queue to worker processes (`npm run worker`). Unset: a worker child process started by this one.',
     default: undefined,
     parse: url(['redis:', 'rediss:']),
   },

@@ -2,8 +2,9 @@ import type { RunLanguage, RunView, StepView, CaseView, Verdict } from './runs.j
 
 /**
  * Messages between the server and the workers that own the sandbox. Not sent
- * to browsers. The same shapes travel over a worker thread's port (embedded
- * shape) and through the job queue (scaled shape).
+ * to browsers. The same shapes travel over the IPC channel of the embedded
+ * worker (a child process of the server) and through the job queue (scaled
+ * shape).
  */
 export interface RunJob {
   runId: string;
@@ -38,12 +39,12 @@ export interface WorkerInfo {
   languages: RunLanguage[];
 }
 
-/** Server → worker thread (embedded shape). */
-export type ToWorkerThread =
+/** Server → the worker child process (embedded shape). */
+export type ToEmbeddedWorker =
   { type: 'run'; job: RunJob } | { type: 'cancel'; runId: string } | { type: 'close' };
 
-/** Worker thread → server (embedded shape). */
-export type FromWorkerThread =
+/** The worker child process → server (embedded shape). */
+export type FromEmbeddedWorker =
   | ({ type: 'ready' } & WorkerInfo)
   | { type: 'failed'; message: string }
   | { type: 'progress'; progress: JobProgress }

@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Server } from 'socket.io';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '@tandem/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -80,7 +80,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     problems,
     config,
     logger,
-    concurrency: config.runConcurrency ?? os.availableParallelism(),
+    concurrency: config.runConcurrency ?? os.availableParallelism() * RUN_SLOTS_PER_CORE,
     executor:
       executor ??
       ((handlers) => {

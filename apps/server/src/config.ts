@@ -145,7 +145,7 @@ export const OPTIONS = {
   },
   runConcurrency: {
     env: 'RUN_CONCURRENCY',
-    description: 'Sandboxed runs executed at once per worker. Default: the number of CPU cores.',
+    description: 'Sandboxed runs executed at once per worker. Default: two per CPU core.',
     default: undefined,
     parse: int(1, 256),
   },

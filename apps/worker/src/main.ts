@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { pino } from 'pino';
+import { RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import { startQueueWorker } from './queue-worker.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -50,7 +51,9 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   }
   const rawConcurrency = get('RUN_CONCURRENCY');
   const runConcurrency =
-    rawConcurrency === undefined ? os.availableParallelism() : Number(rawConcurrency);
+    rawConcurrency === undefined
+      ? os.availableParallelism() * RUN_SLOTS_PER_CORE
+      : Number(rawConcurrency);
   if (
     rawConcurrency !== undefined &&
     (!/^\d+$/.test(rawConcurrency.trim()) || runConcurrency < 1 || runConcurrency > 256)

@@ -31,6 +31,17 @@ export interface RunJobResult {
   summary: RunView['summary'];
 }
 
+/**
+ * Default run slots per CPU core (`RUN_CONCURRENCY` unset). Most runs wait
+ * more than they compute (process start-up, the host's mounts and cgroup
+ * files), so one slot per core leaves cores idle. CPU-bound runs cannot take
+ * the server's share (their cgroups get a quarter of its CPU weight, and
+ * they run at nice 10), and with two per core each still gets at least half a
+ * core: a program within its CPU limit (5 s) ends within its wall-clock limit
+ * (10 s) and keeps its verdict. See docs/DECISIONS.md.
+ */
+export const RUN_SLOTS_PER_CORE = 2;
+
 /** What a worker announces once its sandbox is ready. */
 export interface WorkerInfo {
   backend: 'bubblewrap' | 'wasm';

@@ -93,8 +93,8 @@ export class BubblewrapBackend implements SandboxBackend {
   /** Jobs between `prepare` and `dispose`, now and at most: how many spares to keep. */
   private open = 0;
   private peakOpen = 0;
-  /** Clean-up running after its result went out; `close` waits for it. */
-  private readonly cleanups = new Set<Promise<void>>();
+  /** Host work no result waits for, one piece after the other; `close` waits for it. */
+  private background: Promise<void> = Promise.resolve();
   private closed = false;
   private steps = 0;
   /** What the start-up sweep removed: stale cgroups and job folders of dead instances. */
@@ -122,12 +122,12 @@ export class BubblewrapBackend implements SandboxBackend {
     let workspace: BoxWorkspace | undefined;
     try {
       workspace = this.spares.pop() ?? (await this.makeWorkspace(ready));
-      this.refill(ready);
       await workspace.addFiles(files);
     } catch (error) {
       this.open--;
       const unused = workspace;
       if (unused) this.later(() => unused.tearDown());
+      this.refill(ready);
       throw error;
     }
     this.workspaces.add(workspace);
@@ -139,7 +139,10 @@ export class BubblewrapBackend implements SandboxBackend {
     const workspace = new BoxWorkspace(
       ready.jobsDir,
       (work) => this.later(work),
-      () => this.open--,
+      () => {
+        this.open--;
+        this.refill(ready);
+      },
     );
     try {
       await workspace.create([], DEFAULT_RUN_LIMITS.scratchBytes);
@@ -151,19 +154,14 @@ export class BubblewrapBackend implements SandboxBackend {
     return workspace;
   }
 
-  /**
-   * Makes spares in the background, one at a time (a burst of mounts would
-   * hold up the event loop), until there are as many as jobs were open at once.
-   */
+  /** Queues making spares until there are as many as jobs were open at once. */
   private refill(ready: Ready): void {
     if (this.filling || this.closed) return;
     this.filling = true;
     this.later(async () => {
       try {
         while (!this.closed && this.spares.length < Math.min(this.peakOpen, MAX_SPARES)) {
-          const spare = await this.makeWorkspace(ready);
-          if (this.closed) await spare.tearDown();
-          else this.spares.push(spare);
+          this.spares.push(await this.makeWorkspace(ready));
         }
       } finally {
         this.filling = false;
@@ -171,12 +169,17 @@ export class BubblewrapBackend implements SandboxBackend {
     });
   }
 
-  /** Runs host work no result waits for; a failure is reported, and `close` waits for it all. */
+  /**
+   * Queues host work no result waits for. It starts after the current turn
+   * of the event loop, so after the result that ended a step or job is
+   * posted (spawning a mount or umount holds the loop up for a moment); a
+   * failure is reported.
+   */
   private later(work: () => Promise<void>): void {
-    const done = work()
-      .catch((error: unknown) => this.options.onCleanupError?.(error))
-      .finally(() => this.cleanups.delete(done));
-    this.cleanups.add(done);
+    this.background = this.background
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(work)
+      .catch((error: unknown) => this.options.onCleanupError?.(error));
   }
 
   async step(request: StepRequest): Promise<StepResult> {
@@ -228,8 +231,8 @@ export class BubblewrapBackend implements SandboxBackend {
     if (!this.ready) return;
     const ready = await this.ready;
     if (typeof ready === 'string') return;
-    for (const spare of this.spares.splice(0)) this.later(() => spare.tearDown());
-    while (this.cleanups.size > 0) await Promise.all(this.cleanups);
+    for (let last; last !== this.background;) await (last = this.background);
+    for (const spare of this.spares.splice(0)) await spare.tearDown().catch(() => undefined);
     await ready.cgroups.close();
     await rmdir(ready.jobsDir).catch(() => undefined);
   }

@@ -155,14 +155,13 @@ export class BoxWorkspace implements Workspace {
   private readonly scratches = new Set<string>();
   /** A scratch mounted ahead for the next step (see `prepareScratch`). */
   private next: { bytes: number; scratch: Promise<Scratch> } | null = null;
-  /** Scratches being detached: the tear-down waits for them before it removes folders. */
-  private readonly releasing = new Set<Promise<void>>();
   private disposed = false;
 
   /**
-   * `defer` runs host clean-up no result waits for (detaching a used
-   * scratch, tearing the job down); the backend tracks it until it closes.
-   * `onDispose` tells the backend the job is over.
+   * `defer` queues host clean-up no result waits for (detaching a used
+   * scratch, tearing the job down): the backend runs it in order, after the
+   * result is out, and waits for it when it closes. `onDispose` tells the
+   * backend the job is over.
    */
   constructor(
     jobsDir: string,
@@ -232,12 +231,12 @@ export class BoxWorkspace implements Workspace {
 
   /** Detaches a step's scratch once the step is over, without waiting for it. */
   releaseLater(scratch: Scratch | Promise<Scratch>): void {
-    const released = Promise.resolve(scratch).then(
-      (s) => s.release(),
-      () => undefined, // It never mounted: nothing to detach.
+    this.defer(() =>
+      Promise.resolve(scratch).then(
+        (s) => s.release(),
+        () => undefined, // It never mounted: nothing to detach.
+      ),
     );
-    this.releasing.add(released);
-    this.defer(() => released.finally(() => this.releasing.delete(released)));
   }
 
   private async mountFreshScratch(scratchBytes: number): Promise<Scratch> {
@@ -305,7 +304,6 @@ export class BoxWorkspace implements Workspace {
     this.disposed = true;
     await this.next?.scratch.catch(() => undefined); // Mounting: wait, then detach it too.
     this.next = null;
-    await Promise.allSettled(this.releasing);
     for (const dir of [...this.scratches]) {
       this.scratches.delete(dir);
       await run(UMOUNT, ['--lazy', dir]).catch(ignoreNotMounted);

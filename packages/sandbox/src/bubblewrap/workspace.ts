@@ -165,8 +165,8 @@ export class BoxWorkspace implements Workspace {
    */
   constructor(
     jobsDir: string,
-    private readonly defer: (work: () => Promise<void>) => void = (work) => void work(),
-    private readonly onDispose: () => void = () => {},
+    private readonly defer: (work: () => Promise<void>) => void,
+    private readonly onDispose: () => void,
   ) {
     this.id = randomUUID();
     this.jobDir = path.join(jobsDir, this.id);

@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Server } from 'socket.io';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '@tandem/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -29,7 +29,7 @@ import type { ExecutorFactory } from './runs/executor.js';
 import { ProblemCatalog, defaultProblemsDir } from './runs/problems.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/run-service.js';
-import { ThreadExecutor } from './runs/thread-executor.js';
+import { EmbeddedExecutor } from './runs/embedded-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 import { installAuth } from './auth/install.js';
@@ -44,7 +44,7 @@ export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
+  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker child process. */
   executor?: ExecutorFactory;
 }
 
@@ -146,14 +146,14 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     problems,
     config,
     logger,
-    concurrency: config.runConcurrency ?? os.availableParallelism(),
+    concurrency: config.runConcurrency ?? os.availableParallelism() * RUN_SLOTS_PER_CORE,
     executor:
       executor ??
       ((handlers) => {
         const { redisUrl, redisPrefix } = config;
         return redisUrl
           ? new BullMqExecutor(handlers, { redisUrl, prefix: redisPrefix, logger })
-          : new ThreadExecutor(handlers, {
+          : new EmbeddedExecutor(handlers, {
               backend: config.sandboxBackend,
               logger,
               logLevel: config.logLevel,

@@ -160,7 +160,7 @@ export const OPTIONS = {
   },
   runConcurrency: {
     env: 'RUN_CONCURRENCY',
-    description: 'Sandboxed runs executed at once per worker. Default: the number of CPU cores.',
+    description: 'Sandboxed runs executed at once per worker. Default: two per CPU core.',
     default: undefined,
     parse: int(1, 256),
   },
@@ -185,7 +185,7 @@ export const OPTIONS = {
   redisUrl: {
     env: 'REDIS_URL',
     description:
-      'Redis URL. Set: runs and background jobs (mail) go through BullMQ queues to worker processes (`npm run worker`). Unset: runs in a worker thread, jobs in a queue in the database, both in this process.',
+      'Redis URL. Set: runs and background jobs (mail) go through BullMQ queues to worker processes (`npm run worker`). Unset: runs in a worker child process started by this one, jobs in a queue in the database, run here.',
     default: undefined,
     parse: url(['redis:', 'rediss:']),
   },

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startMailWorker } from './mail-worker.js';
+import { RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import { startQueueWorker } from './queue-worker.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -81,7 +82,7 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   const runConcurrency = wholeNumber(
     'RUN_CONCURRENCY',
     get('RUN_CONCURRENCY'),
-    os.availableParallelism(),
+    os.availableParallelism() * RUN_SLOTS_PER_CORE,
     [1, 256],
     problems,
   );

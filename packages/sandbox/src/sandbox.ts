@@ -58,7 +58,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const logger = options.logger ?? silent;
   const wanted = options.backend ?? 'auto';
   const candidates: SandboxBackend[] = options.backends ?? [
-    new BubblewrapBackend(),
+    new BubblewrapBackend({
+      onCleanupError: (err) => logger.warn({ err }, 'sandbox clean-up after a job failed'),
+    }),
     new WasmBackend(),
   ];
   const registry = options.languages ?? LANGUAGES;

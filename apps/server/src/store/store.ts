@@ -84,9 +84,14 @@ export interface StoredRun {
 
 /** Runs: their requests, states and results. Queued rows are the persisted queue. */
 export interface RunStore {
-  /** Stores a new queued run and its `run.requested` timeline entry (if in a room) in one transaction. */
+  /**
+   * Stores a new run and its `run.requested` timeline entry (if in a room) in
+   * one transaction: queued, or running on `startedOn` when it went straight
+   * to a worker (which spares a `markRunning`).
+   */
   create(
     run: Omit<StoredRun, 'status' | 'verdict' | 'backend' | 'outcome' | 'finishedAt'>,
+    startedOn?: 'bubblewrap' | 'wasm',
   ): Promise<void>;
   markRunning(id: string, backend: 'bubblewrap' | 'wasm'): Promise<void>;
   /** Stores the result and its `run.finished` timeline entry (if in a room) in one transaction. */

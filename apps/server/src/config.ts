@@ -203,6 +203,44 @@ export const OPTIONS = {
     default: undefined,
     parse: (raw: string) => path.resolve(raw),
   },
+  s3Endpoint: {
+    env: 'S3_ENDPOINT',
+    description:
+      'S3-compatible endpoint for uploads (avatars, resumes). Set with S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY. Unset: files under DATA_DIR/blobs.',
+    default: undefined,
+    parse: url(['http:', 'https:']),
+  },
+  s3Bucket: {
+    env: 'S3_BUCKET',
+    description: 'Bucket that holds uploads (must exist).',
+    default: undefined,
+    parse: str,
+  },
+  s3Region: {
+    env: 'S3_REGION',
+    description: 'Region of the S3 bucket (any value for most self-hosted servers).',
+    default: undefined,
+    parse: str,
+  },
+  s3AccessKeyId: {
+    env: 'S3_ACCESS_KEY_ID',
+    description: 'Access key id for S3.',
+    default: undefined,
+    parse: str,
+  },
+  s3SecretAccessKey: {
+    env: 'S3_SECRET_ACCESS_KEY',
+    description: 'Secret access key for S3.',
+    default: undefined,
+    parse: str,
+  },
+  s3ForcePathStyle: {
+    env: 'S3_FORCE_PATH_STYLE',
+    description:
+      'Address the bucket in the path (MinIO, Ceph and most self-hosted servers) rather than in the host name.',
+    default: 'true',
+    parse: bool,
+  },
 } satisfies Record<string, Option<unknown>>;
 
 type Options = typeof OPTIONS;

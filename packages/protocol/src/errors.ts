@@ -22,6 +22,22 @@ export const ERRORS = {
   PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
   RUN_NOT_FOUND: { status: 404, message: 'No run has this id.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
+  UPLOAD_MISSING: {
+    status: 400,
+    message: 'No file was sent. Send one file in a multipart/form-data field named "file".',
+  },
+  UPLOAD_TYPE_REFUSED: {
+    status: 415,
+    message: 'This kind of file is not accepted here.',
+  },
+  UPLOAD_UNREADABLE: {
+    status: 422,
+    message: 'The file is damaged or not what its first bytes say it is.',
+  },
+  IMAGE_TOO_MANY_PIXELS: {
+    status: 422,
+    message: 'The image has too many pixels (at most 40 megapixels). Resize it and try again.',
+  },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. It has been logged.' },
   STORE_UNAVAILABLE: {

@@ -16,6 +16,43 @@ export const ERRORS = {
     status: 400,
     message: 'This language cannot run on this server. Pick one from the list.',
   },
+  OAUTH_STATE_MISMATCH: {
+    status: 400,
+    message:
+      'The sign-in could not be matched to this browser (it expired or was started elsewhere). Start again from the sign-in page.',
+  },
+  OAUTH_DENIED: {
+    status: 400,
+    message: 'The sign-in was cancelled at the provider. Try again, or use another way to sign in.',
+  },
+  OAUTH_PROVIDER_ERROR: {
+    status: 502,
+    message:
+      'The sign-in provider refused to complete the sign-in. Start again from the sign-in page.',
+  },
+  OAUTH_ID_TOKEN_INVALID: {
+    status: 400,
+    message:
+      'The identity the provider sent could not be verified, so it was refused. Start again from the sign-in page.',
+  },
+  OAUTH_EMAIL_UNVERIFIED: {
+    status: 400,
+    message:
+      'The provider did not confirm an email address for this sign-in. Verify your email there, then try again.',
+  },
+  OAUTH_EMAIL_IN_USE: {
+    status: 409,
+    message:
+      'An account with this email address already exists. Sign in with your password, then link this provider in Settings.',
+  },
+  OAUTH_ALREADY_LINKED: {
+    status: 409,
+    message: 'This provider account is already linked to another Tandem account.',
+  },
+  OAUTH_PROVIDER_UNKNOWN: {
+    status: 404,
+    message: 'This sign-in provider is not configured on this server.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

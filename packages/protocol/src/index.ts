@@ -6,3 +6,5 @@ export * from './schemas.js';
 export * from './events.js';
 export * from './runs.js';
 export * from './jobs.js';
+export * from './oauth.js';
+export * from './uploads.js';

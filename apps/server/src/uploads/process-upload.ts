@@ -6,20 +6,19 @@
  */
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
+import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS, RESUME_MAX_BYTES } from '@tandem/protocol';
 import { AppError } from '../errors.js';
 
-const MiB = 1024 * 1024;
-
 export const AVATAR_RULES = {
-  maxBytes: 5 * MiB,
-  maxPixels: 40_000_000,
+  maxBytes: AVATAR_MAX_BYTES,
+  maxPixels: AVATAR_MAX_PIXELS,
   /** Stored avatars are this many pixels square. */
   side: 256,
   accepted: ['image/png', 'image/jpeg', 'image/webp'],
 } as const;
 
 export const RESUME_RULES = {
-  maxBytes: 10 * MiB,
+  maxBytes: RESUME_MAX_BYTES,
   accepted: ['application/pdf'],
 } as const;
 

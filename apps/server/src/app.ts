@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,6 +28,14 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
+import { AccessTokens } from './auth/access-tokens.js';
+import { AccountService, type OnSignedUp } from './auth/accounts.js';
+import { loadAuthSecret } from './auth/auth-secret.js';
+import { TokenAuthenticator } from './auth/authenticator.js';
+import { meRoutes } from './auth/me-routes.js';
+import type { Authenticator } from './auth/principal.js';
+import { authRoutes } from './auth/routes.js';
+import { Sessions } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +43,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
+  /** Called (not awaited) when an account has been created: the welcome email's hook. */
+  onSignedUp?: OnSignedUp;
 }
 
 export interface TandemApp {
@@ -42,6 +53,10 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  /** Who is behind a request or an access token. */
+  auth: Authenticator;
+  /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
+  sessions: Sessions;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -50,7 +65,13 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
+export async function buildApp({
+  config,
+  store,
+  logger,
+  executor,
+  onSignedUp,
+}: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
   }).withTypeProvider<ZodTypeProvider>();
@@ -66,13 +87,27 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
         description:
           'Rooms for live coding interviews. Real-time editing runs over Socket.IO; see docs/PROTOCOL.md.',
       },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
     transform: jsonSchemaTransform,
   });
+  await http.register(cookie);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
+  const tokens = new AccessTokens(
+    await loadAuthSecret(config, logger),
+    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
+    config.accessTokenTtlSeconds,
+  );
+  const auth = new TokenAuthenticator(tokens, store);
+  const sessions = new Sessions({ config, store, tokens, logger });
+  const accounts = new AccountService({ store, logger, onSignedUp });
+  await http.register(authRoutes, { config, accounts, sessions });
+  await http.register(meRoutes, { auth, store });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -111,7 +146,15 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
-  const io = attachSocketServer(http.server, { config, store, registry, batcher, logger, runs });
+  const io = attachSocketServer(http.server, {
+    config,
+    store,
+    registry,
+    batcher,
+    logger,
+    runs,
+    auth,
+  });
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -130,5 +173,5 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, close };
+  return { http, io, registry, batcher, runs, auth, sessions, close };
 }

@@ -310,6 +310,52 @@ export const OPTIONS = {
     default: 'true',
     parse: bool,
   },
+  authSecret: {
+    env: 'AUTH_SECRET',
+    description:
+      'Key that signs access tokens (HS256), at least 32 characters; every node of one deployment needs the same. Unset: generated once and kept in DATA_DIR/auth-secret.',
+    default: undefined,
+    parse: (raw: string) => {
+      if (raw.length < 32) throw new Error(`expected at least 32 characters, got ${raw.length}`);
+      return raw;
+    },
+  },
+  accessTokenTtlSeconds: {
+    env: 'ACCESS_TOKEN_TTL_SECONDS',
+    description: 'Lifetime of an access token; the web app refreshes it before it ends.',
+    default: '900',
+    parse: int(30, 86_400),
+  },
+  sessionTtlDays: {
+    env: 'SESSION_TTL_DAYS',
+    description:
+      'Absolute lifetime of a sign-in (refresh-token family): after it, sign in again however active.',
+    default: '30',
+    parse: int(1, 365),
+  },
+  allowedOrigins: {
+    env: 'ALLOWED_ORIGINS',
+    description:
+      'Comma-separated origins (https://host[:port]) allowed to call the API from a browser and open sockets. Unset: the PUBLIC_URL origin, or else the origin the request was sent to.',
+    default: undefined,
+    parse: (raw: string) =>
+      raw
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== '')
+        .map((o) => {
+          let u: URL;
+          try {
+            u = new URL(o);
+          } catch {
+            throw new Error(`expected origins like https://example.com, got "${o}"`);
+          }
+          if (!['http:', 'https:'].includes(u.protocol) || u.origin !== o.replace(/\/$/, '')) {
+            throw new Error(`expected an origin (scheme://host[:port], no path), got "${o}"`);
+          }
+          return u.origin;
+        }),
+  },
 } satisfies Record<string, Option<unknown>>;
 
 type Options = typeof OPTIONS;

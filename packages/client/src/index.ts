@@ -1,4 +1,4 @@
-export { TandemApi } from './rest.js';
+export { TandemApi, type TandemApiOptions } from './rest.js';
 export { TandemError, TandemApiError } from './errors.js';
 export {
   RoomConnection,

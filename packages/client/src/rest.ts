@@ -1,5 +1,12 @@
 import {
+  CSRF_HEADER,
   errorBody,
+  type AuthSession,
+  type Me,
+  type SettingsBody,
+  type SignInBody,
+  type SignUpBody,
+  type SignedOut,
   type CreateRoomBody,
   type ProblemSummary,
   type ProblemView,
@@ -10,18 +17,67 @@ import {
 } from '@tandem/protocol';
 import { TandemApiError, isErrorBody } from './errors.js';
 
+export interface TandemApiOptions {
+  /** The current access token, sent as `Authorization: Bearer` on every call; null: none. */
+  accessToken?: () => string | null;
+  /**
+   * Sent as `Origin` on the cookie routes (refresh, sign-out). Browsers set it
+   * themselves; a Node client that keeps cookies must name the site's origin.
+   */
+  origin?: string;
+}
+
+/** How a request authenticates: the bearer token (default) or the refresh cookie. */
+type Auth = 'bearer' | 'cookie';
+
 /**
  * Typed REST client.
  *
  * @example
- * const api = new TandemApi('http://localhost:3000');
+ * let token: string | null = null;
+ * const api = new TandemApi('http://localhost:3000', fetch, { accessToken: () => token });
+ * token = (await api.signIn({ email, password })).accessToken;
  * const room = await api.createRoom({ title: 'Pairing', language: 'python' });
  */
 export class TandemApi {
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
+    private readonly options: TandemApiOptions = {},
   ) {}
+
+  /** Creates an account and signs in; the refresh token arrives as an HttpOnly cookie. */
+  signUp(body: SignUpBody): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/signup', body, 'cookie');
+  }
+
+  /** Signs in; rejects with TOTP_REQUIRED when the account has 2FA and no `code` was given. */
+  signIn(body: SignInBody): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/signin', body, 'cookie');
+  }
+
+  /** A new access token for the refresh cookie (which is rotated); rejects with SESSION_EXPIRED. */
+  refresh(): Promise<AuthSession> {
+    return this.request<AuthSession>('POST', '/api/auth/refresh', undefined, 'cookie');
+  }
+
+  signOut(): Promise<SignedOut> {
+    return this.request<SignedOut>('POST', '/api/auth/signout', undefined, 'cookie');
+  }
+
+  /** Ends every session of the account, on every device. */
+  signOutAll(): Promise<SignedOut> {
+    return this.request<SignedOut>('POST', '/api/auth/signout-all', undefined, 'cookie');
+  }
+
+  me(): Promise<Me> {
+    return this.request<Me>('GET', '/api/me');
+  }
+
+  /** Saves display name, preferred language and editor settings at once. */
+  saveSettings(settings: SettingsBody): Promise<Me> {
+    return this.request<Me>('PUT', '/api/me/settings', settings);
+  }
 
   createRoom(body: CreateRoomBody): Promise<Room> {
     return this.request<Room>('POST', '/api/rooms', body);
@@ -70,11 +126,25 @@ export class TandemApi {
     return this.request<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: Auth = 'bearer',
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const init: RequestInit = { method, headers };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { ...init.headers, 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
+    }
+    if (auth === 'cookie') {
+      init.credentials = 'include';
+      headers[CSRF_HEADER] = '1';
+      if (this.options.origin !== undefined) headers['origin'] = this.options.origin;
+    } else {
+      const token = this.options.accessToken?.();
+      if (token) headers['authorization'] = `Bearer ${token}`;
     }
     const res = await this.fetchImpl(new URL(path, this.baseUrl), init);
     const text = await res.text();

@@ -35,6 +35,8 @@ export interface RoomConnectionOptions {
   roomId: string;
   name: string;
   color?: string;
+  /** The signed-in account's current access token, read at every (re)connect; null or absent: a guest. */
+  accessToken?: () => string | null;
   /** Bring your own document (tests); a fresh one by default. */
   doc?: Y.Doc;
   /** Milliseconds between state-vector exchanges that repair anything missed; 0 disables. */
@@ -109,11 +111,16 @@ export class RoomConnection extends Emitter<Events> {
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
       ...options.socket,
-      auth: {
-        v: PROTOCOL_VERSION,
-        roomId: options.roomId,
-        name: options.name,
-        color: options.color,
+      // A function, so every reconnect sends the access token current at that time.
+      auth: (send) => {
+        const accessToken = options.accessToken?.() ?? undefined;
+        send({
+          v: PROTOCOL_VERSION,
+          roomId: options.roomId,
+          name: options.name,
+          color: options.color,
+          ...(accessToken !== undefined && { accessToken }),
+        });
       },
     });
 

@@ -53,11 +53,35 @@ export const ERRORS = {
     status: 404,
     message: 'This sign-in provider is not configured on this server.',
   },
+  PASSWORD_TOO_COMMON: {
+    status: 400,
+    message: 'This password is one of the most common ones and easy to guess. Choose another.',
+  },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in to do this.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The email address or the password is wrong.' },
+  TOTP_REQUIRED: {
+    status: 401,
+    message: 'Enter the code from your authenticator app (or a recovery code).',
+  },
+  INVALID_TOTP: {
+    status: 401,
+    message: 'The code is wrong or was already used. Try the next one.',
+  },
+  SESSION_EXPIRED: { status: 401, message: 'Your session has ended. Sign in again.' },
+  CSRF_REJECTED: {
+    status: 403,
+    message: 'The request did not come from this site, so it was refused.',
+  },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this origin are not allowed.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
   RUN_NOT_FOUND: { status: 404, message: 'No run has this id.' },
+  EMAIL_TAKEN: {
+    status: 409,
+    message: 'An account with this email address exists. Sign in instead.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
   UPLOAD_MISSING: {
     status: 400,

@@ -8,3 +8,4 @@ export * from './runs.js';
 export * from './jobs.js';
 export * from './oauth.js';
 export * from './uploads.js';
+export * from './accounts.js';

@@ -43,6 +43,8 @@ export const HandshakeSchema = z.object({
   roomId: RoomIdSchema,
   name: DisplayNameSchema,
   color: ColorSchema.optional(),
+  /** An account's access token (see /api/auth); absent for guests. */
+  accessToken: z.string().max(4096).optional(),
 });
 export type Handshake = z.input<typeof HandshakeSchema>;
 

@@ -14,6 +14,7 @@ import {
   type ServerToClientEvents,
 } from '@tandem/protocol';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import type { Account, Authenticator } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +36,8 @@ interface SocketData {
   session: RoomSession;
   baseUrl: string;
   room: StoredRoom;
+  /** The account whose access token the handshake carried (checked), or null for a guest. */
+  account: Account | null;
 }
 
 type IoServer = Server<
@@ -69,6 +72,7 @@ export interface SocketServerDeps {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   logger: Logger;
+  auth: Authenticator;
 }
 
 function handshakeError(body: ErrorBody): Error {
@@ -94,6 +98,7 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
   const { config, store, registry, batcher, logger, runs } = deps;
+  const authenticator = deps.auth;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
     // Frames up to 4x the update limit reach our checks (and get a clear error);
@@ -133,7 +138,15 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         ),
       );
     }
-    const { roomId, name, color } = parsed.data;
+    const { roomId, name, color, accessToken } = parsed.data;
+    let account: Account | null = null;
+    if (accessToken !== undefined) {
+      account = await authenticator.fromAccessToken(accessToken).catch((err: unknown) => {
+        logger.error({ err }, 'access token check failed');
+        return null;
+      });
+      if (account === null) return next(handshakeError(errorBody('SESSION_EXPIRED')));
+    }
     try {
       const room = await store.getRoom(roomId);
       if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
@@ -147,6 +160,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         session: await registry.acquire(roomId),
         baseUrl: config.publicUrl ?? `${socket.handshake.secure ? 'https' : 'http'}://${host}`,
         room,
+        account,
       };
       next();
     } catch (err) {

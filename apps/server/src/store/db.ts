@@ -72,7 +72,71 @@ export interface RunsTable {
   finished_at: Date | null;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PasswordCredentialsTable {
+  user_id: string;
+  /** PHC string (argon2id parameters, salt and hash). */
+  hash: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface AuthSessionsTable {
+  id: string;
+  user_id: string;
+  created_at: ColumnType<Date, Date, never>;
+  /** Absolute end of the family: no refresh extends it. */
+  expires_at: ColumnType<Date, Date, never>;
+  revoked_at: Date | null;
+  last_used_at: Date;
+}
+
+export interface RefreshTokensTable {
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  session_id: string;
+  created_at: ColumnType<Date, Date, never>;
+  /** Set when the token was exchanged for the next one; a second use is a reuse. */
+  used_at: Date | null;
+}
+
+export interface UserSettingsTable {
+  user_id: string;
+  preferred_language: string | null;
+  /** EditorSettings; JSON text in, object out. */
+  editor: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface TotpCredentialsTable {
+  user_id: string;
+  secret: string;
+  enabled_at: Date | null;
+  /** The last 30 s step a code was accepted for: no code of it or before is accepted again. */
+  last_used_step: ColumnType<Int8 | null, number | null, number | null>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  /** SHA-256 of the normalised code, hex. */
+  code_hash: string;
+  used_at: Date | null;
+}
+
 export interface Database {
+  users: UsersTable;
+  password_credentials: PasswordCredentialsTable;
+  auth_sessions: AuthSessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  user_settings: UserSettingsTable;
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
   runs: RunsTable;
   rooms: RoomsTable;
   doc_updates: DocUpdatesTable;

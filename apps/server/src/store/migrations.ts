@@ -8,6 +8,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
+import { accountsMigration } from './migration-0003-accounts.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -93,6 +94,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0003_accounts': accountsMigration,
 };
 
 /**

@@ -24,6 +24,8 @@ import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-he
 export { UnknownRoomError } from './sql-helpers.js';
 import { SqlRunStore } from './run-store.js';
 import type { RunStore } from './store.js';
+import { SqlAccountStore } from './account-store.js';
+import type { AccountStore } from './account-types.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -41,11 +43,13 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
+  readonly accounts: AccountStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
+    this.accounts = new SqlAccountStore(db);
   }
 
   async createRoom(

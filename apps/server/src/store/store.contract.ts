@@ -14,6 +14,7 @@ import type { Store, TimelineEntry } from './store.js';
 import { bytes, roomId, T0, update } from './store.contract-fixtures.js';
 import { docLogContract } from './store.contract-log.js';
 import { runsContract } from './store.contract-runs.js';
+import { accountsContract } from './store.contract-accounts.js';
 
 export interface StoreHarness {
   store: Store;
@@ -110,6 +111,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
 
     docLogContract({ store: () => store, newRoom: () => newRoom() });
     runsContract({ store: () => store, newRoom: () => newRoom() });
+    accountsContract({ store: () => store, newRoom: () => newRoom() });
 
     describe('timeline', () => {
       it('appends entries and pages through them in order', async () => {

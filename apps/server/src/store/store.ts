@@ -5,6 +5,9 @@
  * `store.contract.ts`.
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
+import type { AccountStore } from './account-types.js';
+
+export type * from './account-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -101,6 +104,7 @@ export interface RunStore {
 
 export interface Store {
   readonly runs: RunStore;
+  readonly accounts: AccountStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -9,6 +9,8 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
 import { accountsMigration } from './migration-0003-accounts.js';
+import { identitiesMigration } from './migration-0006-identities.js';
+import { uploadsMigration } from './migration-0007-uploads.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -95,6 +97,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '0003_accounts': accountsMigration,
+  '0006_identities': identitiesMigration,
+  '0007_uploads': uploadsMigration,
 };
 
 /**

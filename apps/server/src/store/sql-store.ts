@@ -26,6 +26,8 @@ import { SqlRunStore } from './run-store.js';
 import type { RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
+import { SqlIdentityStore, SqlProfileFileStore } from './profile-store.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -44,12 +46,16 @@ export class SqlStore implements Store {
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
   readonly accounts: AccountStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
     this.accounts = new SqlAccountStore(db);
+    this.identities = new SqlIdentityStore(db);
+    this.profileFiles = new SqlProfileFileStore(db);
   }
 
   async createRoom(

@@ -6,8 +6,10 @@
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
 import type { AccountStore } from './account-types.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 export type * from './account-types.js';
+export type * from './profile-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -105,6 +107,8 @@ export interface RunStore {
 export interface Store {
   readonly runs: RunStore;
   readonly accounts: AccountStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

@@ -247,6 +247,12 @@ export class RoomConnection extends Emitter<Events> {
           this.setStatus('closed');
           return;
         }
+        // A refused handshake is not retried by Socket.IO; a stale access token
+        // is: `accessToken()` gives the refreshed one (or none) next time.
+        if (data.code === 'SESSION_EXPIRED' && this.options.accessToken !== undefined) {
+          this.retryTimer = setTimeout(() => this.reconnect(), this.retryDelayMs);
+          this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
+        }
       }
       this.setStatus(this.everSynced ? this.disconnectedStatus() : 'connecting');
     });

@@ -12,9 +12,12 @@ export function defaultWebDir(): string {
 
 /**
  * Serves the single-page app: its files as they are, and index.html for app
- * routes (`/`, `/r/:id`), so a shared link opens the room. Unknown API paths
+ * routes (`/`, `/r/:id`, the account pages), so a shared link opens the room. Unknown API paths
  * keep a JSON 404.
  */
+/** Pages of the app with a fixed path (rooms are `/r/:id`). */
+const APP_PAGES = new Set(['/', '/signin', '/signup', '/settings']);
+
 export async function serveWeb(app: FastifyInstance, webDir: string): Promise<void> {
   const built = existsSync(path.join(webDir, 'index.html'));
   if (built) {
@@ -25,7 +28,7 @@ export async function serveWeb(app: FastifyInstance, webDir: string): Promise<vo
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const appRoute = url === '/' || url.startsWith('/r/');
+    const appRoute = APP_PAGES.has(url) || url.startsWith('/r/');
     if (built && request.method === 'GET' && appRoute) {
       return reply.type('text/html').sendFile('index.html');
     }

@@ -1,3 +1,5 @@
+import { SignInPage } from '../features/account/SignInPage';
+import { SignUpPage } from '../features/account/SignUpPage';
 import { HomePage } from '../features/home/HomePage';
 import { RoomPage } from '../features/room/RoomPage';
 import { NotFoundPage } from '../ui/NotFoundPage';
@@ -12,6 +14,14 @@ export function App() {
     case 'room':
       // Keyed so that moving between rooms starts from a clean slate.
       return <RoomPage key={route.roomId} roomId={route.roomId} />;
+    case 'signin':
+      return <SignInPage />;
+    case 'signup':
+      return <SignUpPage />;
+    case 'settings':
+      return (
+        <NotFoundPage title="Settings are coming">Account settings are not built yet.</NotFoundPage>
+      );
     case 'not-found':
       return (
         <NotFoundPage title="Page not found">

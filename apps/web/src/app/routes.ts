@@ -1,9 +1,22 @@
 export type Route =
-  { name: 'home' } | { name: 'room'; roomId: string } | { name: 'not-found'; path: string };
+  | { name: 'home' }
+  | { name: 'room'; roomId: string }
+  | { name: 'signin' }
+  | { name: 'signup' }
+  | { name: 'settings' }
+  | { name: 'not-found'; path: string };
 
-/** `/` and `/r/:roomId`, the two paths the server answers with the app. */
+const PAGES: Record<string, Route> = {
+  '/signin': { name: 'signin' },
+  '/signup': { name: 'signup' },
+  '/settings': { name: 'settings' },
+};
+
+/** `/`, `/r/:roomId` and the account pages: the paths the server answers with the app. */
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
+  const page = PAGES[pathname.replace(/\/$/, '')];
+  if (page) return page;
   const room = /^\/r\/([^/]+)\/?$/.exec(pathname);
   if (room?.[1]) return { name: 'room', roomId: decodeURIComponent(room[1]) };
   return { name: 'not-found', path: pathname };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { RoomConnection } from '@tandem/client';
+import { session } from '../app/session';
 import { lightColor } from '../ui/palette';
 import type { Identity } from './identity';
 
@@ -14,7 +15,14 @@ export function useRoomConnection(roomId: string, identity: Identity): RoomConne
   const { name, color } = identity;
 
   useEffect(() => {
-    const conn = new RoomConnection({ url: window.location.origin, roomId, name, color });
+    const conn = new RoomConnection({
+      url: window.location.origin,
+      roomId,
+      name,
+      color,
+      // Signed in: the handshake carries the account (read again at every reconnect).
+      accessToken: session.accessToken,
+    });
     conn.awareness.setLocalStateField('user', { name, color, colorLight: lightColor(color) });
     setConnection(conn);
     return () => {

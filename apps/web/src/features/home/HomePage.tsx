@@ -1,13 +1,17 @@
 import { navigate } from '../../app/navigation';
 import { roomPath } from '../../app/routes';
 import { Brand } from '../../ui/Brand';
+import { AccountBar } from '../account/AccountBar';
 import { CreateRoomForm } from './CreateRoomForm';
 
 export function HomePage() {
   return (
     <main className="page page-narrow home">
       <header className="hero">
-        <Brand />
+        <div className="top-bar">
+          <Brand />
+          <AccountBar />
+        </div>
         <h1>Live coding interviews, in the browser.</h1>
         <p className="lead">
           Create a room, share the link, and write code together in real time: every keystroke,

@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '@tandem/client';
 import type { LanguageId } from '@tandem/protocol';
 import type { Person } from '../../connection/usePresence';
 import { Brand } from '../../ui/Brand';
+import { AccountBar } from '../account/AccountBar';
 import { CopyLinkButton } from '../../ui/CopyLinkButton';
 import { LanguageSelect } from '../../ui/LanguageSelect';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -55,6 +56,7 @@ export function RoomHeader({
       <div className="room-header-meta">
         <ConnectionIndicator status={status} pendingCount={pendingCount} />
         <PresenceList people={people} />
+        <AccountBar />
       </div>
     </header>
   );

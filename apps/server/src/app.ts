@@ -33,6 +33,12 @@ import { AccountService, type OnSignedUp } from './auth/accounts.js';
 import { loadAuthSecret } from './auth/auth-secret.js';
 import { TokenAuthenticator } from './auth/authenticator.js';
 import { meRoutes } from './auth/me-routes.js';
+import { OAuthService } from './auth/oauth/oauth-service.js';
+import { ProviderAccounts } from './auth/oauth/provider-accounts.js';
+import { configuredProviders } from './auth/oauth/providers.js';
+import { oauthRoutes } from './auth/oauth/routes.js';
+import { createBlobStore, type BlobStore } from './blobs/index.js';
+import { uploadRoutes } from './uploads/routes.js';
 import type { Authenticator } from './auth/principal.js';
 import { authRoutes } from './auth/routes.js';
 import { Sessions } from './auth/sessions.js';
@@ -45,6 +51,8 @@ export interface AppDeps {
   executor?: ExecutorFactory;
   /** Called (not awaited) when an account has been created: the welcome email's hook. */
   onSignedUp?: OnSignedUp;
+  /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
+  blobs?: BlobStore;
 }
 
 export interface TandemApp {
@@ -71,6 +79,7 @@ export async function buildApp({
   logger,
   executor,
   onSignedUp,
+  blobs: givenBlobs,
 }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -98,8 +107,9 @@ export async function buildApp({
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
+  const authSecret = await loadAuthSecret(config, logger);
   const tokens = new AccessTokens(
-    await loadAuthSecret(config, logger),
+    authSecret,
     config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
     config.accessTokenTtlSeconds,
   );
@@ -108,6 +118,16 @@ export async function buildApp({
   const accounts = new AccountService({ store, logger, onSignedUp });
   await http.register(authRoutes, { config, accounts, sessions });
   await http.register(meRoutes, { auth, store });
+  await http.register(oauthRoutes, {
+    config,
+    oauth: new OAuthService(configuredProviders(config), authSecret),
+    accounts: new ProviderAccounts(store, logger),
+    sessions,
+    auth,
+  });
+  const blobs = givenBlobs ?? (await createBlobStore(config));
+  logger.info({ blobs: blobs.description }, 'blob store ready');
+  await http.register(uploadRoutes, { auth, store, blobs, logger });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -169,6 +189,7 @@ export async function buildApp({
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await blobs.close();
     })();
     return closing;
   }

@@ -49,6 +49,11 @@ export const ERRORS = {
     status: 409,
     message: 'This provider account is already linked to another Tandem account.',
   },
+  OAUTH_SECOND_FACTOR_REQUIRED: {
+    status: 403,
+    message:
+      'This account uses two-factor authentication. Sign in with your email, password and code instead.',
+  },
   OAUTH_PROVIDER_UNKNOWN: {
     status: 404,
     message: 'This sign-in provider is not configured on this server.',

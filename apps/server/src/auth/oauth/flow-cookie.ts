@@ -28,7 +28,7 @@ export type Flow = z.infer<typeof FlowSchema>;
 export class FlowCookieCodec {
   private readonly key: Buffer;
 
-  constructor(authSecret: string) {
+  constructor(authSecret: Uint8Array) {
     this.key = Buffer.from(
       crypto.hkdfSync('sha256', authSecret, '', 'tandem oauth flow cookie', 32),
     );

@@ -17,7 +17,7 @@ import type { ProviderConfig } from './providers.js';
 
 const CALLBACK = 'http://127.0.0.1:9/api/auth/oauth/oidc/callback';
 const GH_CALLBACK = 'http://127.0.0.1:9/api/auth/oauth/github/callback';
-const SECRET = 'x'.repeat(40);
+const SECRET = Buffer.from('x'.repeat(40));
 /** The challenge of a verifier this flow does not hold. */
 const otherChallenge = () =>
   crypto.createHash('sha256').update(generateCodeVerifier()).digest('base64url');

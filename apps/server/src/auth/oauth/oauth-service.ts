@@ -33,7 +33,7 @@ export class OAuthService {
 
   constructor(
     private readonly providers: ReadonlyMap<OAuthProviderId, ProviderConfig>,
-    authSecret: string,
+    authSecret: Uint8Array,
   ) {
     this.codec = new FlowCookieCodec(authSecret);
   }

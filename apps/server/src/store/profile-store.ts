@@ -35,6 +35,17 @@ function toIdentity(row: {
   };
 }
 
+/** Only the columns: callers may pass a richer object (a provider's identity). */
+const identityRow = (
+  userId: string,
+  i: Pick<StoredIdentity, 'provider' | 'subject' | 'email'>,
+) => ({
+  provider: i.provider,
+  subject: i.subject,
+  email: i.email,
+  user_id: userId,
+});
+
 export class SqlIdentityStore implements IdentityStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -50,10 +61,7 @@ export class SqlIdentityStore implements IdentityStore {
 
   async link(userId: string, identity: Pick<StoredIdentity, 'provider' | 'subject' | 'email'>) {
     try {
-      await this.db
-        .insertInto('identities')
-        .values({ ...identity, user_id: userId })
-        .execute();
+      await this.db.insertInto('identities').values(identityRow(userId, identity)).execute();
     } catch (err) {
       if (constraintOf(err) !== null) throw new IdentityTakenError();
       throw err;
@@ -71,10 +79,7 @@ export class SqlIdentityStore implements IdentityStore {
           .values({ id: user.id, email: user.email, display_name: user.displayName })
           .returning(['id', 'email', 'display_name', 'created_at'])
           .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('identities')
-          .values({ ...identity, user_id: user.id })
-          .execute();
+        await trx.insertInto('identities').values(identityRow(user.id, identity)).execute();
         return {
           id: row.id,
           email: row.email,

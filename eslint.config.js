@@ -5,9 +5,16 @@ import globals from 'globals';
 
 /** Which workspace may import which: protocol imports nothing of ours; nothing imports apps/. */
 const layering = {
-  'packages/protocol': ['@tandem/client', '@tandem/server', '@tandem/web', '@tandem/sandbox'],
-  'packages/client': ['@tandem/server', '@tandem/web', '@tandem/sandbox'],
-  'apps/web': ['@tandem/server', '@tandem/sandbox'],
+  'packages/protocol': [
+    '@tandem/client',
+    '@tandem/server',
+    '@tandem/web',
+    '@tandem/sandbox',
+    '@tandem/jobs',
+  ],
+  'packages/client': ['@tandem/server', '@tandem/web', '@tandem/sandbox', '@tandem/jobs'],
+  'packages/jobs': ['@tandem/client', '@tandem/server', '@tandem/web', '@tandem/sandbox'],
+  'apps/web': ['@tandem/server', '@tandem/sandbox', '@tandem/jobs'],
   'apps/server': ['@tandem/web', '@tandem/client', '@tandem/sandbox'],
 };
 

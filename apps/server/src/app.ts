@@ -17,8 +17,12 @@ import type { Store } from './store/store.js';
 import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
+import { Cluster } from './collab/cluster.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { Metrics } from './metrics/metrics.js';
+import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
+import { installSecurity } from './http/security.js';
 import { defaultWebDir, serveWeb } from './http/web.js';
 import { roomRoutes } from './rooms/routes.js';
 import type { ExecutorFactory } from './runs/executor.js';
@@ -28,20 +32,14 @@ import { RunService } from './runs/run-service.js';
 import { ThreadExecutor } from './runs/thread-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
-import { AccessTokens } from './auth/access-tokens.js';
-import { AccountService, type OnSignedUp } from './auth/accounts.js';
-import { loadAuthSecret } from './auth/auth-secret.js';
-import { TokenAuthenticator } from './auth/authenticator.js';
-import { meRoutes } from './auth/me-routes.js';
-import { OAuthService } from './auth/oauth/oauth-service.js';
-import { ProviderAccounts } from './auth/oauth/provider-accounts.js';
-import { configuredProviders } from './auth/oauth/providers.js';
-import { oauthRoutes } from './auth/oauth/routes.js';
+import { installAuth } from './auth/install.js';
+import { installProviderSignIn } from './auth/oauth/install.js';
 import { createBlobStore, type BlobStore } from './blobs/index.js';
 import { uploadRoutes } from './uploads/routes.js';
+import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
+import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
-import { authRoutes } from './auth/routes.js';
-import { Sessions } from './auth/sessions.js';
+import type { Sessions } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -49,10 +47,16 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
   executor?: ExecutorFactory;
-  /** Called (not awaited) when an account has been created: the welcome email's hook. */
-  onSignedUp?: OnSignedUp;
   /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
   blobs?: BlobStore;
+}
+
+/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
+const JOBS_SHUTDOWN_MS = 10_000;
+
+/** The address emails link to: PUBLIC_URL, else this node on localhost. */
+function appUrl(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
 export interface TandemApp {
@@ -61,6 +65,12 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  /** This node's Prometheus metrics (`/metrics`). */
+  metrics: Metrics;
+  /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
+  jobs: JobQueue;
+  /** Enqueues emails (never waits for them): `mail.sendWelcome(...)` after a sign-up. */
+  mail: MailService;
   /** Who is behind a request or an access token. */
   auth: Authenticator;
   /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
@@ -78,15 +88,18 @@ export async function buildApp({
   store,
   logger,
   executor,
-  onSignedUp,
   blobs: givenBlobs,
 }: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(http);
+  const metrics = new Metrics();
+  installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installMetrics(http, metrics);
+  await installSecurity(http, config);
 
   await http.register(swagger, {
     openapi: {
@@ -107,24 +120,28 @@ export async function buildApp({
   await http.register(rateLimit, { global: false });
 
   await http.register(healthRoutes, { store });
-  const authSecret = await loadAuthSecret(config, logger);
-  const tokens = new AccessTokens(
-    authSecret,
-    config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
-    config.accessTokenTtlSeconds,
-  );
-  const auth = new TokenAuthenticator(tokens, store);
-  const sessions = new Sessions({ config, store, tokens, logger });
-  const accounts = new AccountService({ store, logger, onSignedUp });
-  await http.register(authRoutes, { config, accounts, sessions });
-  await http.register(meRoutes, { auth, store });
-  await http.register(oauthRoutes, {
+  const jobs = createJobQueue(config, store, logger);
+  const mail = new MailService(jobs, appUrl(config));
+  // With Redis the worker processes send mail; embedded, this process does.
+  const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
+  if (mailer) {
+    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
+    await jobs.start();
+  }
+  const { auth, sessions, authSecret } = await installAuth(http, {
     config,
-    oauth: new OAuthService(configuredProviders(config), authSecret),
-    accounts: new ProviderAccounts(store, logger),
-    sessions,
-    auth,
+    store,
+    logger,
+    // Only queues the email: sign-up never waits for mail.
+    onSignedUp: async (account) => {
+      await mail.sendWelcome({
+        email: account.email,
+        displayName: account.displayName,
+        accountId: account.id,
+      });
+    },
   });
+  await installProviderSignIn(http, { config, store, logger, auth, sessions, authSecret });
   const blobs = givenBlobs ?? (await createBlobStore(config));
   logger.info({ blobs: blobs.description }, 'blob store ready');
   await http.register(uploadRoutes, { auth, store, blobs, logger });
@@ -162,10 +179,24 @@ export async function buildApp({
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
-    onCommitted: (counts) => registry.committed(counts),
+    onCommitted: (counts, waitedMs) => {
+      registry.committed(counts);
+      metrics.docUpdates.inc(waitedMs.length);
+      for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
+    },
     onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
   });
   registry.attachBatcher(batcher);
+  const cluster = config.redisUrl
+    ? new Cluster({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        repairMs: config.replicaRepairMs,
+        store,
+        registry,
+        logger,
+      })
+    : undefined;
   const io = attachSocketServer(http.server, {
     config,
     store,
@@ -174,6 +205,13 @@ export async function buildApp({
     logger,
     runs,
     auth,
+    cluster,
+  });
+
+  metrics.watch({
+    openSockets: () => io.engine.clientsCount,
+    activeRooms: () => registry.loadedCount,
+    runQueueDepth: () => runs.queueDepth,
   });
 
   let closing: Promise<void> | undefined;
@@ -190,9 +228,12 @@ export async function buildApp({
       await registry.closeAll();
       await runs.close();
       await blobs.close();
+      await cluster?.close();
+      await jobs.close(JOBS_SHUTDOWN_MS);
+      await mailer?.close();
     })();
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, auth, sessions, close };
+  return { http, io, registry, batcher, runs, metrics, jobs, mail, auth, sessions, close };
 }

@@ -49,6 +49,14 @@ function oneOf<T extends string>(values: readonly T[]) {
     return raw as T;
   };
 }
+/** `address@domain` or `Display Name <address@domain>`, on one line. */
+const mailbox = (raw: string): string => {
+  const address = /<([^<>]+)>\s*$/.exec(raw)?.[1] ?? raw;
+  if (/[\r\n]/.test(raw) || !/^[^\s@<>]+@[^\s@<>]+$/.test(address.trim())) {
+    throw new Error(`expected an address or "Name <address>", got "${raw}"`);
+  }
+  return raw.trim();
+};
 const bool = (raw: string): boolean => {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
@@ -65,7 +73,8 @@ export const OPTIONS = {
   host: { env: 'HOST', description: 'Address to bind.', default: '0.0.0.0', parse: str },
   dataDir: {
     env: 'DATA_DIR',
-    description: 'Folder for embedded data (PGlite database, later blobs and mail).',
+    description:
+      'Folder for embedded data: the PGlite database, and the mail outbox (`mail/`) when SMTP_URL is unset.',
     default: './data',
     parse: (raw: string) => path.resolve(raw),
   },
@@ -170,7 +179,7 @@ export const OPTIONS = {
   redisUrl: {
     env: 'REDIS_URL',
     description:
-      'Redis URL. Set: runs go through a BullMQ queue to worker processes (`npm run worker`). Unset: a worker thread in this process.',
+      'Redis URL. Set: runs and background jobs (mail) go through BullMQ queues to worker processes (`npm run worker`). Unset: runs in a worker thread, jobs in a queue in the database, both in this process.',
     default: undefined,
     parse: url(['redis:', 'rediss:']),
   },
@@ -184,6 +193,58 @@ export const OPTIONS = {
       }
       return raw;
     },
+  },
+  replicaRepairMs: {
+    env: 'REPLICA_REPAIR_MS',
+    description:
+      'With REDIS_URL: how often each node reads what other nodes committed for its loaded rooms, repairing anything cross-node fan-out missed.',
+    default: '2000',
+    parse: int(100, 600_000),
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    description:
+      'SMTP server for outgoing mail, e.g. `smtps://user:password@mail.example.com`. Unset: each email is written as an `.eml` file under DATA_DIR/mail.',
+    default: undefined,
+    parse: url(['smtp:', 'smtps:']),
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    description: 'Sender of outgoing mail (an address, or `Name <address>`).',
+    default: 'Tandem <tandem@localhost>',
+    parse: mailbox,
+  },
+  jobAttempts: {
+    env: 'JOB_ATTEMPTS',
+    description: 'Attempts a background job (an email) gets in all before it fails for good.',
+    default: '10',
+    parse: int(1, 100),
+  },
+  jobBackoffMs: {
+    env: 'JOB_BACKOFF_MS',
+    description:
+      'Wait before a failed job is tried again; each later retry waits twice as long (2 s, 4 s, 8 s, ...).',
+    default: '2000',
+    parse: int(0, 3_600_000),
+  },
+  jobLeaseMs: {
+    env: 'JOB_LEASE_MS',
+    description:
+      'How long a running job stays with its process without a renewal; a job whose process died is taken again after this.',
+    default: '30000',
+    parse: int(500, 3_600_000),
+  },
+  jobPollMs: {
+    env: 'JOB_POLL_MS',
+    description: 'Embedded queue: how often the database is checked for due jobs.',
+    default: '1000',
+    parse: int(10, 60_000),
+  },
+  jobConcurrency: {
+    env: 'JOB_CONCURRENCY',
+    description: 'Background jobs (not runs) handled at once per process.',
+    default: '4',
+    parse: int(1, 100),
   },
   sandboxBackend: {
     env: 'SANDBOX_BACKEND',
@@ -332,6 +393,46 @@ export const OPTIONS = {
       'Absolute lifetime of a sign-in (refresh-token family): after it, sign in again however active.',
     default: '30',
     parse: int(1, 365),
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    description:
+      'Behind a reverse proxy: trust its X-Forwarded-For / X-Forwarded-Proto, so per-IP limits see the real client and cookies know HTTPS.',
+    default: 'false',
+    parse: bool,
+  },
+  signinAccountLimit: {
+    env: 'SIGNIN_ACCOUNT_LIMIT',
+    description:
+      'Failed sign-ins (wrong password or code) allowed per account in SIGNIN_WINDOW_SECONDS; then 429 until the window ends.',
+    default: '10',
+    parse: int(1, 100_000),
+  },
+  signinIpLimit: {
+    env: 'SIGNIN_IP_LIMIT',
+    description: 'Failed sign-ins allowed per client IP in SIGNIN_WINDOW_SECONDS; then 429.',
+    default: '50',
+    parse: int(1, 1_000_000),
+  },
+  totpAttemptLimit: {
+    env: 'TOTP_ATTEMPT_LIMIT',
+    description:
+      'Wrong two-factor codes allowed per account in SIGNIN_WINDOW_SECONDS (sign-in, confirm, disable); then 429.',
+    default: '5',
+    parse: int(1, 100_000),
+  },
+  signinWindowSeconds: {
+    env: 'SIGNIN_WINDOW_SECONDS',
+    description:
+      'Window of the sign-in and two-factor failure limits; a limit always ends with it.',
+    default: '900',
+    parse: int(1, 86_400),
+  },
+  signupIpLimit: {
+    env: 'SIGNUP_IP_LIMIT',
+    description: 'Accounts one client IP may create per hour.',
+    default: '20',
+    parse: int(1, 1_000_000),
   },
   allowedOrigins: {
     env: 'ALLOWED_ORIGINS',

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
-import { createTestDatabase } from './postgres.js';
+import { createTestDatabase } from '../src/store/store.contract-postgres.js';
 import { authClient, uniqueEmail, PASSWORD } from './auth-client.js';
 
 const backends = [

@@ -15,7 +15,10 @@ interface Injected {
  * A browser-like client over `app.inject`: keeps the refresh cookie, sends the
  * same-origin headers (Origin + X-Tandem-Request) a page of the app would.
  */
-export function authClient(server: RunningServer, origin = `http://localhost:80`) {
+export function authClient(
+  server: RunningServer,
+  { origin = 'http://localhost:80', ip = '127.0.0.1' }: { origin?: string; ip?: string } = {},
+) {
   const jar = new Map<string, string>();
   async function send(
     method: 'GET' | 'POST' | 'PUT',
@@ -34,6 +37,7 @@ export function authClient(server: RunningServer, origin = `http://localhost:80`
       method,
       url,
       headers,
+      remoteAddress: ip,
       ...(payload !== undefined && { payload: payload as object }),
       cookies: Object.fromEntries(jar),
     });
@@ -53,12 +57,8 @@ export function authClient(server: RunningServer, origin = `http://localhost:80`
     ) => send('POST', url, payload, accessToken, headers),
     put: (url: string, payload?: unknown, accessToken?: string) =>
       send('PUT', url, payload, accessToken),
-    async signUp(email = uniqueEmail()) {
-      const res = await send('POST', '/api/auth/signup', {
-        email,
-        password: PASSWORD,
-        displayName: 'Ada',
-      });
+    async signUp(email = uniqueEmail(), password = PASSWORD) {
+      const res = await send('POST', '/api/auth/signup', { email, password, displayName: 'Ada' });
       if (res.statusCode !== 201) throw new Error(`sign-up failed: ${JSON.stringify(res.json())}`);
       return res.json() as { accessToken: string; account: { id: string; email: string } };
     },

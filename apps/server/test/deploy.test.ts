@@ -175,6 +175,7 @@ describe('deploy/nginx/nginx.conf', () => {
       expect(stderr).toContain('syntax is ok');
       expect(conf).toMatch(/location \/socket\.io\/[^}]*Upgrade \$http_upgrade/s);
       expect(conf).toMatch(/upstream tandem_sockets \{\s*hash \$remote_addr consistent;/);
+      expect(conf).toMatch(/location = \/metrics \{\s*return 404;/);
     } finally {
       await remove();
     }

@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 type Client = ReturnType<typeof authClient>;
-const browser = () => authClient(server, PUBLIC_URL);
+const browser = () => authClient(server, { origin: PUBLIC_URL });
 
 /** Start → provider → callback, in one browser; returns where the callback redirected. */
 async function signInWith(client: Client, provider: string, startUrl?: string): Promise<string> {

@@ -1,9 +1,12 @@
 /**
  * `npm run worker`: one worker process of the scaled shape. It owns a sandbox
- * and runs jobs from the Redis queue (BullMQ) that the server nodes fill.
+ * and runs jobs from the Redis queues (BullMQ) that the server nodes fill:
+ * sandboxed runs (`runs`) and mail (`mail`).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
+import { startMailWorker } from './mail-worker.js';
 import { startQueueWorker } from './queue-worker.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -17,6 +20,27 @@ interface WorkerEnv {
   sandboxBackend: (typeof BACKENDS)[number];
   runConcurrency: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  dataDir: string;
+  jobLeaseMs: number;
+  jobConcurrency: number;
+}
+
+/** A whole number from the environment, or the problem with it. */
+function wholeNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  [min, max]: [number, number],
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+    problems.push(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
 }
 
 /** Reads and checks the environment; throws naming every bad variable. */
@@ -48,15 +72,43 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
       `SANDBOX_BACKEND: expected one of ${BACKENDS.join(', ')}, got "${sandboxBackend}"`,
     );
   }
-  const rawConcurrency = get('RUN_CONCURRENCY');
-  const runConcurrency =
-    rawConcurrency === undefined ? os.availableParallelism() : Number(rawConcurrency);
-  if (
-    rawConcurrency !== undefined &&
-    (!/^\d+$/.test(rawConcurrency.trim()) || runConcurrency < 1 || runConcurrency > 256)
-  ) {
-    problems.push(`RUN_CONCURRENCY: expected a number from 1 to 256, got "${rawConcurrency}"`);
+  const runConcurrency = wholeNumber(
+    'RUN_CONCURRENCY',
+    get('RUN_CONCURRENCY'),
+    os.availableParallelism(),
+    [1, 256],
+    problems,
+  );
+  const smtpUrl = get('SMTP_URL');
+  if (smtpUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(smtpUrl).protocol;
+    } catch {
+      problems.push(`SMTP_URL: expected a URL, got "${smtpUrl}"`);
+    }
+    if (protocol && protocol !== 'smtp:' && protocol !== 'smtps:') {
+      problems.push(`SMTP_URL: expected a smtp: or smtps: URL, got "${protocol}"`);
+    }
   }
+  const mailFrom = get('MAIL_FROM') ?? 'Tandem <tandem@localhost>';
+  if (/[\r\n]/.test(mailFrom) || !mailFrom.includes('@')) {
+    problems.push(`MAIL_FROM: expected an address or "Name <address>", got "${mailFrom}"`);
+  }
+  const jobLeaseMs = wholeNumber(
+    'JOB_LEASE_MS',
+    get('JOB_LEASE_MS'),
+    30_000,
+    [500, 3_600_000],
+    problems,
+  );
+  const jobConcurrency = wholeNumber(
+    'JOB_CONCURRENCY',
+    get('JOB_CONCURRENCY'),
+    4,
+    [1, 100],
+    problems,
+  );
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -70,6 +122,11 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
     sandboxBackend: sandboxBackend as WorkerEnv['sandboxBackend'],
     runConcurrency,
     logLevel: logLevel as WorkerEnv['logLevel'],
+    smtpUrl,
+    mailFrom,
+    dataDir: path.resolve(get('DATA_DIR') ?? './data'),
+    jobLeaseMs,
+    jobConcurrency,
   };
 }
 
@@ -82,6 +139,17 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = pino({ level: env.logLevel, base: { service: 'tandem-worker' } });
+  // Mail first: it needs no sandbox, and queued email need not wait for one.
+  const mail = await startMailWorker({
+    redisUrl: env.redisUrl,
+    prefix: env.redisPrefix,
+    logger,
+    smtpUrl: env.smtpUrl,
+    mailFrom: env.mailFrom,
+    dataDir: env.dataDir,
+    leaseMs: env.jobLeaseMs,
+    concurrency: env.jobConcurrency,
+  });
   const worker = await startQueueWorker({
     redisUrl: env.redisUrl,
     prefix: env.redisPrefix,
@@ -98,7 +166,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: no new jobs; running ones may finish');
-    worker.close(SHUTDOWN_DEADLINE_MS).then(
+    Promise.all([worker.close(SHUTDOWN_DEADLINE_MS), mail.close(SHUTDOWN_DEADLINE_MS)]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');

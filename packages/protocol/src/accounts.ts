@@ -101,3 +101,29 @@ export type Me = z.infer<typeof MeSchema>;
 
 export const SignedOutSchema = z.object({ signedOut: z.literal(true), sessions: z.number().int() });
 export type SignedOut = z.infer<typeof SignedOutSchema>;
+
+export const RECOVERY_CODE_COUNT = 10;
+
+export const TwoFactorStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** Unused recovery codes left (0 when 2FA is off). */
+  recoveryCodesLeft: z.number().int(),
+});
+export type TwoFactorStatus = z.infer<typeof TwoFactorStatusSchema>;
+
+/** Enrolment, before confirmation: the secret to scan (or type). */
+export const TwoFactorEnrolmentSchema = z.object({
+  /** Base32, for typing into an authenticator by hand. */
+  secret: z.string(),
+  otpauthUrl: z.string(),
+  /** The otpauth URL as a PNG data URL. */
+  qrCode: z.string(),
+});
+export type TwoFactorEnrolment = z.infer<typeof TwoFactorEnrolmentSchema>;
+
+export const TwoFactorCodeBodySchema = z.object({ code: SecondFactorCodeSchema });
+export type TwoFactorCodeBody = z.input<typeof TwoFactorCodeBodySchema>;
+
+/** Shown once, right after confirmation; stored only as hashes. */
+export const RecoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodes = z.infer<typeof RecoveryCodesSchema>;

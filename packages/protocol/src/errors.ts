@@ -83,6 +83,14 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
   RUN_NOT_FOUND: { status: 404, message: 'No run has this id.' },
+  TWO_FACTOR_ENABLED: {
+    status: 409,
+    message: 'Two-factor authentication is already on. Turn it off first to enrol again.',
+  },
+  TWO_FACTOR_NOT_PENDING: {
+    status: 409,
+    message: 'There is no enrolment to confirm. Start again from the QR code.',
+  },
   EMAIL_TAKEN: {
     status: 409,
     message: 'An account with this email address exists. Sign in instead.',

@@ -58,3 +58,8 @@ export const workersKey = (prefix: string) => `${prefix}:workers`;
 export const workerKey = (prefix: string, id: string) => `${prefix}:worker:${id}`;
 /** Run ids to stop, published by servers, heard by every worker. */
 export const cancelChannel = (prefix: string) => `${prefix}:runs:cancel`;
+
+/** The BullMQ queue of mail jobs (`mail.*`), filled by servers, drained by workers. */
+export const MAIL_QUEUE = 'mail';
+/** The record that the email with this idempotency key went out (scaled shape). */
+export const mailSentKey = (prefix: string, key: string) => `${prefix}:mail:sent:${key}`;

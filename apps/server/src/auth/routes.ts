@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  errorBody,
   AuthSessionSchema,
   SignInBodySchema,
   SignUpBodySchema,
@@ -8,12 +9,14 @@ import {
 import type { Config } from '../config.js';
 import { ErrorSchema } from '../http/schemas.js';
 import type { AccountService } from './accounts.js';
+import type { SignIn } from './sign-in.js';
 import { assertSameSiteRequest } from './origin.js';
 import type { Sessions } from './sessions.js';
 
 export interface AuthRoutesDeps {
   config: Config;
   accounts: AccountService;
+  signIn: SignIn;
   sessions: Sessions;
 }
 
@@ -24,7 +27,7 @@ export interface AuthRoutesDeps {
  */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (
   app,
-  { config, accounts, sessions },
+  { config, accounts, signIn, sessions },
 ) => {
   const sameSiteOnly = async (request: Parameters<typeof assertSameSiteRequest>[1]) =>
     assertSameSiteRequest(config, request);
@@ -32,6 +35,19 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (
   app.post(
     '/api/auth/signup',
     {
+      config: {
+        rateLimit: {
+          max: config.signupIpLimit,
+          timeWindow: 3_600_000,
+          errorResponseBuilder: (_req, ctx) => ({
+            statusCode: 429,
+            ...errorBody(
+              'RATE_LIMITED',
+              `Too many accounts created from here. Try again in ${Math.ceil(ctx.ttl / 1000)} s.`,
+            ),
+          }),
+        },
+      },
       schema: {
         summary: 'Create an account with email and password, and sign in',
         tags: ['auth'],
@@ -56,7 +72,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (
       },
     },
     async (request, reply) => {
-      const user = await accounts.checkPassword(request.body);
+      const user = await signIn.signIn(request.body, request.ip);
       return sessions.issue(request, reply, user);
     },
   );

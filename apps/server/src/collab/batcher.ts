@@ -7,13 +7,17 @@ export interface BatcherOptions {
   delayMs: number;
   /** Commit at once when this many updates are waiting. */
   maxUpdates: number;
-  /** Called after each successful commit with the number of records per room. */
-  onCommitted?: (countsByRoom: Map<string, number>) => void;
+  /**
+   * Called after each successful commit with the number of records per room and,
+   * for each record, how long it waited from `add` to the end of its commit.
+   */
+  onCommitted?: (countsByRoom: Map<string, number>, waitedMs: number[]) => void;
   onError?: (err: unknown, size: number) => void;
 }
 
 interface Entry {
   record: UpdateRecord;
+  addedAt: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -35,7 +39,7 @@ export class UpdateBatcher {
 
   add(record: UpdateRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queued.push({ record, resolve, reject });
+      this.queued.push({ record, addedAt: performance.now(), resolve, reject });
       if (this.queued.length >= this.options.maxUpdates) this.kick(0);
       else this.kick(this.options.delayMs);
     });
@@ -88,7 +92,11 @@ export class UpdateBatcher {
           for (const e of batch)
             counts.set(e.record.roomId, (counts.get(e.record.roomId) ?? 0) + 1);
           for (const e of batch) e.resolve();
-          this.options.onCommitted?.(counts);
+          const now = performance.now();
+          this.options.onCommitted?.(
+            counts,
+            batch.map((e) => now - e.addedAt),
+          );
         },
         (err: unknown) => {
           this.options.onError?.(err, batch.length);

@@ -41,6 +41,22 @@ export class RoomRegistry {
     return this.sessions.has(roomId);
   }
 
+  /** Runs `fn` on the room's session if this node has it loaded (or loading); else does nothing. */
+  ifLoaded(roomId: string, fn: (session: RoomSession) => void): void {
+    this.sessions
+      .get(roomId)
+      ?.then(fn)
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err, roomId }, 'a change from another node was not applied'),
+      );
+  }
+
+  /** Every session loaded on this node. */
+  async loaded(): Promise<RoomSession[]> {
+    const settled = await Promise.allSettled([...this.sessions.values()]);
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
   acquire(roomId: string): Promise<RoomSession> {
     this.cancelIdle(roomId);
     let loading = this.sessions.get(roomId);

@@ -19,11 +19,17 @@ export class RoomSession {
   private readonly connections = new Set<string>();
   /** Updates committed since the last snapshot; compaction resets it. */
   sinceSnapshot = 0;
+  /** The highest store sequence number this replica has read, and the one of the round before. */
+  private seqSeen: number;
+  private seqFloor: number;
 
   private constructor(
     readonly roomId: string,
     public doc: Y.Doc,
+    storedSeq: number,
   ) {
+    this.seqSeen = storedSeq;
+    this.seqFloor = storedSeq;
     // Presence lives on its own document: replacing the replica on reload must
     // not take everyone's cursors with it (Awareness dies with its document).
     this.awareness = new Awareness(new Y.Doc());
@@ -40,7 +46,8 @@ export class RoomSession {
     uncommitted: Uint8Array[] = [],
     logger?: Logger,
   ): Promise<RoomSession> {
-    return new RoomSession(roomId, await RoomSession.buildDoc(store, roomId, uncommitted, logger));
+    const { doc, lastSeq } = await RoomSession.buildDoc(store, roomId, uncommitted, logger);
+    return new RoomSession(roomId, doc, lastSeq);
   }
 
   private static async buildDoc(
@@ -48,12 +55,29 @@ export class RoomSession {
     roomId: string,
     uncommitted: Uint8Array[],
     logger?: Logger,
-  ): Promise<Y.Doc> {
-    const { doc } = await loadReplica(store, roomId, logger);
-    doc.transact(() => {
-      for (const u of uncommitted) Y.applyUpdateV2(doc, u);
+  ): Promise<{ doc: Y.Doc; lastSeq: number }> {
+    const loaded = await loadReplica(store, roomId, logger);
+    loaded.doc.transact(() => {
+      for (const u of uncommitted) Y.applyUpdateV2(loaded.doc, u);
     });
-    return doc;
+    return loaded;
+  }
+
+  /**
+   * Where the cluster's next repair reads the store from. One round behind the
+   * highest number seen: sequence numbers are taken when a transaction starts,
+   * so a batch from another node can commit just after a higher one was read.
+   */
+  repairFrom(): number {
+    return this.seqFloor;
+  }
+
+  /** Records a repair round: the highest sequence number it read, or null for none. */
+  repaired(latest: number | null, complete = true): void {
+    const before = this.seqSeen;
+    if (latest !== null && latest > this.seqSeen) this.seqSeen = latest;
+    // A round that could not read everything catches up before it looks back.
+    this.seqFloor = complete ? before : this.seqSeen;
   }
 
   get connectionCount(): number {
@@ -107,7 +131,8 @@ export class RoomSession {
   async reload(store: Store, uncommitted: Uint8Array[]): Promise<void> {
     const fresh = await RoomSession.buildDoc(store, this.roomId, uncommitted);
     const old = this.doc;
-    this.doc = fresh;
+    this.doc = fresh.doc;
+    this.seqSeen = Math.max(this.seqSeen, fresh.lastSeq);
     old.destroy();
   }
 
@@ -125,6 +150,11 @@ export class RoomSession {
     }
     for (const id of ids) this.awarenessOwners.set(id, connectionId);
     applyAwarenessUpdate(this.awareness, update, connectionId);
+  }
+
+  /** Client ids of the presence states this node's own connections set. */
+  ownAwarenessClients(): number[] {
+    return [...this.awarenessOwners.keys()].filter((id) => this.awareness.meta.has(id));
   }
 
   /** Client ids of every current presence state, for a joiner. */

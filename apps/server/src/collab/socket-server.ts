@@ -18,6 +18,8 @@ import type { Account, Authenticator } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { socketOriginAllowed } from '../http/security.js';
+import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
 import type { Store, StoredRoom } from '../store/store.js';
@@ -26,6 +28,7 @@ import { AbuseMeter } from './abuse-meter.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
+import type { Cluster, InterServerEvents } from './cluster.js';
 import { z } from 'zod';
 
 interface SocketData {
@@ -40,18 +43,8 @@ interface SocketData {
   account: Account | null;
 }
 
-type IoServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-type IoSocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AckFn = (reply: unknown) => void;
 
 const PALETTE = [
@@ -73,6 +66,8 @@ export interface SocketServerDeps {
   batcher: UpdateBatcher;
   logger: Logger;
   auth: Authenticator;
+  /** Set with REDIS_URL: fan-out, replicas and presence across nodes. */
+  cluster?: Cluster | undefined;
 }
 
 function handshakeError(body: ErrorBody): Error {
@@ -97,7 +92,7 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  * logic behind it trusts its inputs.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
-  const { config, store, registry, batcher, logger, runs } = deps;
+  const { config, store, registry, batcher, logger, runs, cluster } = deps;
   const authenticator = deps.auth;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -105,7 +100,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     // anything larger is cut off by the transport before it is buffered.
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
-    cors: { origin: false },
+    ...(cluster ? { adapter: cluster.adapter() } : {}),
+    // Cross-origin polling needs CORS headers, for the configured allowlist only.
+    cors: { origin: [...(originAllowlist(config) ?? [])], credentials: true },
+    allowRequest: (req, callback) => {
+      const ok = socketOriginAllowed(config, req);
+      if (!ok) logger.info({ origin: req.headers.origin }, 'socket refused: origin not allowed');
+      callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+    },
     perMessageDeflate: {
       threshold: 2048, // a join's sync reply, never keystrokes (docs/DECISIONS.md)
       serverNoContextTakeover: true, // ws applies `threshold` only without context takeover
@@ -170,6 +172,18 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   io.on('connection', (socket) => onConnection(socket));
+  /** Tells the other nodes (if any) so their replicas and presence stay complete. */
+  const toPeers = (
+    event: 'replica:update' | 'replica:awareness',
+    roomId: string,
+    update: Uint8Array,
+  ) => {
+    if (cluster) io.serverSideEmit(event, roomId, update);
+  };
+  cluster?.attach(io, (roomId, update) => {
+    io.to(roomId).emit('awareness:update', update);
+    toPeers('replica:awareness', roomId, update);
+  });
 
   function onConnection(socket: IoSocket): void {
     const { roomId, session, sessionId } = socket.data;
@@ -186,12 +200,16 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     socket.on('disconnect', () => {
       const removed = session.removeConnection(socket.id);
       if (removed.length > 0) {
-        io.to(roomId).emit('awareness:update', encodeAwarenessUpdate(session.awareness, removed));
+        const update = encodeAwarenessUpdate(session.awareness, removed);
+        io.to(roomId).emit('awareness:update', update);
+        toPeers('replica:awareness', roomId, update);
       }
       registry.release(session);
     });
 
     void socket.join(roomId);
+    // Presence set on other nodes reaches this node only when it changes; ask for it now.
+    if (cluster) io.serverSideEmit('replica:hello', roomId);
     socket.emit('session:welcome', {
       protocolVersion: PROTOCOL_VERSION,
       room: toRoom(socket.data.room, socket.data.baseUrl),
@@ -218,6 +236,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
             throw err;
           }
           socket.to(roomId).emit('doc:update', update);
+          toPeers('replica:update', roomId, update);
           try {
             await batcher.add({ roomId, author: sessionId, update, at: new Date() });
           } catch (err) {
@@ -231,6 +250,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
           session.applyAwareness(update, socket.id);
           socket.to(roomId).emit('awareness:update', update);
+          toPeers('replica:awareness', roomId, update);
           return;
         }
         case 'room:command': {

@@ -164,6 +164,11 @@ export class RunService {
     this.pump();
   }
 
+  /** Runs waiting for a slot on this node. */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
   languages(): RunLanguage[] {
     return this.info?.languages ?? [];
   }

@@ -72,6 +72,37 @@ export interface RunsTable {
   finished_at: Date | null;
 }
 
+/** A background job of the embedded queue (`apps/server/src/queue/db-queue.ts`). */
+export interface JobsTable {
+  id: string;
+  name: string;
+  /** JSON text in, the value out. */
+  payload: ColumnType<unknown, string, never>;
+  idempotency_key: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Attempts started (a claim counts one). */
+  attempts: ColumnType<number, never, number>;
+  max_attempts: number;
+  backoff_ms: number;
+  /** When a queued job may next be taken. */
+  run_at: ColumnType<Date, never, Date>;
+  /** Which queue instance holds a running job, and until when (its lease). */
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, never, never>;
+  finished_at: Date | null;
+}
+
+/** Emails delivered (or being attempted), by idempotency key: what stops a second send. */
+export interface MailSentTable {
+  idempotency_key: string;
+  attempts: number;
+  message_id: string | null;
+  first_attempt_at: ColumnType<Date, never, never>;
+  sent_at: Date | null;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -150,6 +181,8 @@ export interface ProfileFilesTable {
 export interface Database {
   identities: IdentitiesTable;
   profile_files: ProfileFilesTable;
+  jobs: JobsTable;
+  mail_sent: MailSentTable;
   users: UsersTable;
   password_credentials: PasswordCredentialsTable;
   auth_sessions: AuthSessionsTable;

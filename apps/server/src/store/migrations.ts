@@ -97,6 +97,43 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '0003_accounts': accountsMigration,
+  '0004_jobs': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('queued'))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('backoff_ms', 'integer', (c) => c.notNull())
+        .addColumn('run_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('locked_by', 'text')
+        .addColumn('locked_until', 'timestamptz')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('finished_at', 'timestamptz')
+        .addUniqueConstraint('jobs_name_idempotency_key', ['name', 'idempotency_key'])
+        .execute();
+      await db.schema
+        .createIndex('jobs_status_run_at')
+        .on('jobs')
+        .columns(['status', 'run_at'])
+        .execute();
+
+      await db.schema
+        .createTable('mail_sent')
+        .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('message_id', 'text')
+        .addColumn('first_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('sent_at', 'timestamptz')
+        .execute();
+    },
+  },
   '0006_identities': identitiesMigration,
   '0007_uploads': uploadsMigration,
 };

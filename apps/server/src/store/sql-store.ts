@@ -22,8 +22,11 @@ import type {
 import { toBytes, toNumber, type Database } from './db.js';
 import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
 export { UnknownRoomError } from './sql-helpers.js';
+import type { SentLog } from '@tandem/jobs';
+import { SqlJobStore } from './job-store.js';
 import { SqlRunStore } from './run-store.js';
-import type { RunStore } from './store.js';
+import { SqlSentLog } from './sent-mail-store.js';
+import type { JobStore, RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
 import { SqlIdentityStore, SqlProfileFileStore } from './profile-store.js';
@@ -45,6 +48,8 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   #closing: Promise<void> | undefined;
   readonly runs: RunStore;
+  readonly jobs: JobStore;
+  readonly sentMail: SentLog;
   readonly accounts: AccountStore;
   readonly identities: IdentityStore;
   readonly profileFiles: ProfileFileStore;
@@ -53,6 +58,8 @@ export class SqlStore implements Store {
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.runs = new SqlRunStore(db);
+    this.jobs = new SqlJobStore(db);
+    this.sentMail = new SqlSentLog(db);
     this.accounts = new SqlAccountStore(db);
     this.identities = new SqlIdentityStore(db);
     this.profileFiles = new SqlProfileFileStore(db);

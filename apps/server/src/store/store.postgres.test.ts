@@ -4,44 +4,15 @@
  * An unreachable server fails the suite: this seam is only proven against the
  * real service. Override the admin URL with TEST_DATABASE_ADMIN_URL.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createStore } from './index.js';
 import { storeContract } from './store.contract.js';
+import { createTestDatabase } from './store.contract-postgres.js';
 import type { Store } from './store.js';
 
-const ADMIN_URL =
-  process.env['TEST_DATABASE_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}). ` +
-        'Start it, or point TEST_DATABASE_ADMIN_URL at a server where this user may create databases.',
-      { cause: err },
-    );
-  }
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function urlFor(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 storeContract('PostgreSQL', async () => {
-  const database = `tandem_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`create database ${database}`));
-  const config = { dataDir: '/nonexistent', databaseUrl: urlFor(database), databasePoolSize: 4 };
+  const database = await createTestDatabase();
+  const config = { dataDir: '/nonexistent', databaseUrl: database.url, databasePoolSize: 4 };
   const open: Store[] = [];
   const openStore = async () => {
     const store = await createStore(config);
@@ -54,11 +25,11 @@ storeContract('PostgreSQL', async () => {
       reopen: openStore,
       cleanup: async () => {
         await Promise.all(open.map((s) => s.close()));
-        await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+        await database.drop();
       },
     };
   } catch (err) {
-    await admin((c) => c.query(`drop database if exists ${database} with (force)`));
+    await database.drop();
     throw err;
   }
 });

@@ -5,6 +5,7 @@
  * `store.contract.ts`.
  */
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
+import type { SentLog } from '@tandem/jobs';
 import type { AccountStore } from './account-types.js';
 import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
@@ -104,8 +105,55 @@ export interface RunStore {
   unfinished(): Promise<StoredRun[]>;
 }
 
+/** A job of the embedded queue as stored. */
+export interface StoredJob {
+  id: string;
+  name: string;
+  payload: unknown;
+  idempotencyKey: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  /** Attempts started, this one included once claimed. */
+  attempts: number;
+  maxAttempts: number;
+  backoffMs: number;
+  lastError: string | null;
+}
+
+/**
+ * The jobs table behind the embedded queue. Every change of a running job
+ * names its holder (`owner`) and does nothing (returns false) once another
+ * holder took it over after the lease ran out.
+ */
+export interface JobStore {
+  /** Adds a queued job unless one with this name and key exists; the id of the job that stands. */
+  add(job: {
+    id: string;
+    name: string;
+    payload: unknown;
+    idempotencyKey: string;
+    maxAttempts: number;
+    backoffMs: number;
+  }): Promise<{ id: string; created: boolean }>;
+  /**
+   * Takes the oldest due job among `names` for `owner` during `leaseMs`: a
+   * queued one whose time has come, or a running one whose lease ran out.
+   * Counts an attempt. Several takers never get the same job.
+   */
+  claim(names: readonly string[], owner: string, leaseMs: number): Promise<StoredJob | null>;
+  renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  complete(id: string, owner: string): Promise<boolean>;
+  /** Queues the job again in `retryInMs`, or (null) fails it for good; keeps `error`. */
+  fail(id: string, owner: string, error: string, retryInMs: number | null): Promise<boolean>;
+  get(id: string): Promise<StoredJob | null>;
+  /** Deletes done and failed jobs finished more than `olderThanMs` ago; how many. */
+  purgeFinished(olderThanMs: number): Promise<number>;
+}
+
 export interface Store {
   readonly runs: RunStore;
+  readonly jobs: JobStore;
+  /** Which emails went out: the mail jobs' guard against sending twice (embedded shape). */
+  readonly sentMail: SentLog;
   readonly accounts: AccountStore;
   readonly identities: IdentityStore;
   readonly profileFiles: ProfileFileStore;

@@ -1,0 +1,132 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import * as Y from 'yjs';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { RoomRegistry } from './room-registry.js';
+import type { RoomSession } from './room-session.js';
+
+/** Messages between server nodes (Socket.IO's `serverSideEmit`). */
+export interface InterServerEvents {
+  /** An update a client sent to another node: apply it to this node's replica. */
+  'replica:update': (roomId: string, update: Uint8Array) => void;
+  /** A presence change on another node: keep this node's presence complete for its joiners. */
+  'replica:awareness': (roomId: string, update: Uint8Array) => void;
+  /** Someone joined a room on another node: announce the presence of this node's people in it. */
+  'replica:hello': (roomId: string) => void;
+}
+
+/** How many updates one repair reads per room at most; the rest waits for the next round. */
+const REPAIR_PAGE = 2_000;
+const PEER = 'peer';
+
+/**
+ * Keeps every node's replicas and presence in step when several nodes serve one
+ * room. Client packets cross nodes through the Redis Streams adapter, which
+ * resumes its stream after a Redis blip instead of dropping packets. Replicas
+ * follow two paths: each update is also sent to the other nodes at once, and a
+ * periodic repair reads what the store committed since the replica last looked,
+ * so an update that missed the fast path still arrives. Yjs updates are
+ * idempotent, so reading one twice is harmless.
+ */
+export class Cluster {
+  private readonly redis: Redis;
+  private repairTimer: NodeJS.Timeout | undefined;
+  private repairing = false;
+
+  constructor(
+    private readonly options: {
+      redisUrl: string;
+      prefix: string;
+      repairMs: number;
+      store: Store;
+      registry: RoomRegistry;
+      logger: Logger;
+    },
+  ) {
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.redis.on('error', (err: Error) =>
+      options.logger.warn({ err: err.message }, 'cluster Redis connection failed; retrying'),
+    );
+  }
+
+  /** The adapter factory for `new Server(…, { adapter })`. */
+  adapter(): ReturnType<typeof createAdapter> {
+    return createAdapter(this.redis, {
+      streamName: `${this.options.prefix}:socket.io`,
+      channelPrefix: `${this.options.prefix}:socket.io`,
+      sessionKeyPrefix: `${this.options.prefix}:sio:session:`,
+    });
+  }
+
+  /** Listens to the other nodes and starts the periodic repair. */
+  attach(
+    io: {
+      on<E extends keyof InterServerEvents>(event: E, listener: InterServerEvents[E]): unknown;
+    },
+    /** Sends a presence update to everyone in the room, on every node, and to every replica. */
+    announce: (roomId: string, update: Uint8Array) => void,
+  ): void {
+    const { registry } = this.options;
+    io.on('replica:hello', (roomId) => {
+      registry.ifLoaded(roomId, (session) => {
+        const own = session.ownAwarenessClients();
+        if (own.length > 0) announce(roomId, encodeAwarenessUpdate(session.awareness, own));
+      });
+    });
+    io.on('replica:update', (roomId, update) => {
+      registry.ifLoaded(roomId, (session) => {
+        Y.applyUpdateV2(session.doc, toBytes(update), PEER);
+      });
+    });
+    io.on('replica:awareness', (roomId, update) => {
+      registry.ifLoaded(roomId, (session) => {
+        applyAwarenessUpdate(session.awareness, toBytes(update), PEER);
+      });
+    });
+    this.repairTimer = setInterval(() => void this.repairAll(), this.options.repairMs);
+    this.repairTimer.unref();
+  }
+
+  /** Reads what the store committed for every loaded room since its replica last looked. */
+  async repairAll(): Promise<void> {
+    if (this.repairing) return;
+    this.repairing = true;
+    try {
+      for (const session of await this.options.registry.loaded()) {
+        await this.repair(session).catch((err: unknown) =>
+          this.options.logger.warn({ err, roomId: session.roomId }, 'replica repair failed'),
+        );
+      }
+    } finally {
+      this.repairing = false;
+    }
+  }
+
+  private async repair(session: RoomSession): Promise<void> {
+    const updates = await this.options.store.readUpdates(
+      session.roomId,
+      session.repairFrom(),
+      REPAIR_PAGE,
+    );
+    if (updates.length === 0) {
+      session.repaired(null);
+      return;
+    }
+    session.doc.transact(() => {
+      for (const u of updates) Y.applyUpdateV2(session.doc, u.update);
+    }, PEER);
+    session.repaired(updates.at(-1)!.seq, updates.length < REPAIR_PAGE);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.repairTimer);
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** msgpack over Redis hands binary back as a Buffer or an ArrayBuffer view; Yjs wants bytes. */
+function toBytes(value: Uint8Array): Uint8Array {
+  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBufferLike);
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from './metrics.js';
+
+/**
+ * `/metrics` in Prometheus's text format, and the HTTP latency of every other
+ * request (a hook on the root instance, so it sees every route). Meant for the
+ * scraper inside the deployment: the shipped nginx configuration does not pass
+ * it through.
+ */
+export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === '/metrics') return;
+    metrics.httpDuration.observe(
+      { method: request.method, route: route ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,157 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import * as Y from 'yjs';
+import { DOC_TEXT_KEY } from '@tandem/protocol';
+import { RoomConnection, TandemApi } from '@tandem/client';
+import { waitFor } from '../harness.js';
+import { startCluster, type TestCluster } from './harness.js';
+
+let cluster: TestCluster;
+const open: RoomConnection[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster();
+}, 180_000);
+
+afterEach(() => {
+  for (const c of open.splice(0)) c.destroy();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/**
+ * A client of one node, or of nginx from its own loopback address (nginx pins
+ * socket clients to a node by address, so distinct addresses spread them).
+ */
+function connect(url: string, roomId: string, name: string, from?: string): RoomConnection {
+  const conn = new RoomConnection({
+    url,
+    roomId,
+    name,
+    resyncIntervalMs: 1_000,
+    socket: {
+      transports: ['websocket'],
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+      ...(from ? { localAddress: from } : {}),
+    },
+  });
+  conn.awareness.setLocalStateField('user', { name });
+  open.push(conn);
+  return conn;
+}
+
+function names(conn: RoomConnection): string[] {
+  return [...conn.awareness.getStates().values()]
+    .map((s) => (s as { user?: { name?: string } }).user?.name)
+    .filter((n): n is string => typeof n === 'string')
+    .sort();
+}
+
+/** The room's text as PostgreSQL holds it: every committed update, replayed. */
+async function storedText(roomId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: cluster.databaseUrl });
+  await client.connect();
+  try {
+    const doc = new Y.Doc();
+    const snap = await client.query<{ state: Buffer }>(
+      'select state from doc_snapshots where room_id = $1',
+      [roomId],
+    );
+    if (snap.rows[0]) Y.applyUpdateV2(doc, snap.rows[0].state);
+    const rows = await client.query<{ update: Buffer }>(
+      'select update from doc_updates where room_id = $1 order by seq',
+      [roomId],
+    );
+    for (const r of rows.rows) Y.applyUpdateV2(doc, r.update);
+    return doc.getText(DOC_TEXT_KEY).toString();
+  } finally {
+    await client.end();
+  }
+}
+
+describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () => {
+  it('people on different nodes edit together and see each other; a late joiner on a third node gets the text and everyone present', async () => {
+    const [n1, n2, n3] = cluster.nodes;
+    const room = await new TandemApi(cluster.url).createRoom({
+      title: 'Spread',
+      language: 'python',
+    });
+    const ada = connect(n1!.url, room.id, 'Ada');
+    const bob = connect(n2!.url, room.id, 'Bob');
+    await Promise.all([ada.whenSynced(), bob.whenSynced()]);
+
+    for (let i = 0; i < 20; i++) {
+      ada.text.insert(ada.text.length, 'a');
+      bob.text.insert(0, 'b');
+    }
+    await Promise.all([ada.whenSaved(), bob.whenSaved()]);
+    await waitFor(
+      () => ada.text.toString() === bob.text.toString() && ada.text.length === 40,
+      'the two nodes’ clients to converge',
+    );
+    await waitFor(
+      () => names(ada).includes('Bob') && names(bob).includes('Ada'),
+      'presence across nodes',
+    );
+
+    const cy = connect(n3!.url, room.id, 'Cy');
+    await cy.whenSynced();
+    expect(cy.text.toString()).toBe(ada.text.toString());
+    await waitFor(
+      () => JSON.stringify(names(cy)) === JSON.stringify(['Ada', 'Bob', 'Cy']),
+      'the late joiner to see everyone present',
+    );
+    expect(await storedText(room.id)).toBe(ada.text.toString());
+  });
+
+  it('a node killed with SIGKILL while 8 clients edit through nginx: everyone reconnects elsewhere, no acknowledged edit is lost, all replicas end identical', async () => {
+    const room = await new TandemApi(cluster.url).createRoom({ title: 'Chaos', language: 'go' });
+    const clients = Array.from({ length: 8 }, (_, i) =>
+      connect(cluster.url, room.id, `P${i}`, `127.0.0.${i + 1}`),
+    );
+    await Promise.all(clients.map((c) => c.whenSynced()));
+    const acked = new Set<string>();
+    const rounds = 20;
+    const recoveries: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const victim = cluster.nodes[round % cluster.nodes.length]!;
+      const typing = clients.map(async (c, i) => {
+        for (let k = 0; k < 5; k++) {
+          const mark = `[${round}.${i}.${k}]`;
+          c.text.insert(c.text.length, mark);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      await cluster.kill(victim);
+      const killedAt = Date.now();
+      await Promise.all(typing);
+      await Promise.all(clients.map((c) => c.whenSaved()));
+      recoveries.push(Date.now() - killedAt);
+      for (const c of clients) {
+        for (const m of c.text.toString().match(/\[\d+\.\d+\.\d+\]/g) ?? []) acked.add(m);
+      }
+      await cluster.start(victim);
+    }
+    await waitFor(
+      () => new Set(clients.map((c) => c.text.toString())).size === 1,
+      'every client to converge',
+      30_000,
+    );
+    const stored = await storedText(room.id);
+    expect(stored).toBe(clients[0]!.text.toString());
+    // Each node's replica (what it syncs joiners from) holds the same document.
+    for (const node of cluster.nodes) {
+      const probe = connect(node.url, room.id, `probe-${node.name}`);
+      await probe.whenSynced();
+      expect(probe.text.toString(), node.name).toBe(stored);
+    }
+    for (const mark of acked) expect(stored).toContain(mark);
+    expect(acked.size).toBe(rounds * 8 * 5);
+    recoveries.sort((a, b) => a - b);
+    const p95 = recoveries[Math.ceil(recoveries.length * 0.95) - 1]!;
+    expect(p95).toBeLessThan(6_000);
+  }, 600_000);
+});

@@ -40,13 +40,13 @@ beforeAll(async () => {
       GITHUB_API_URL: github.url,
     },
   });
-});
+}, 180_000);
 afterAll(async () => {
   await server?.stop();
   await remove?.();
   await idp?.stop();
   await github?.stop();
-});
+}, 180_000);
 
 type Client = ReturnType<typeof authClient>;
 const browser = () => authClient(server, { origin: PUBLIC_URL });

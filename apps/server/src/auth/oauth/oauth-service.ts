@@ -3,7 +3,7 @@
  * authorization URL (state, PKCE S256, and a nonce for OIDC) and the sealed
  * flow cookie; `finish` checks the callback against that cookie, exchanges the
  * code (with the code verifier), and returns who the provider says signed in.
- * Turning that identity into an account and a session is `accounts-link.ts`'s job.
+ * Turning that identity into an account and a session is `provider-accounts.ts`'s job.
  */
 import {
   CodeChallengeMethod,

@@ -33,6 +33,9 @@ import { EmbeddedExecutor } from './runs/embedded-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 import { installAuth } from './auth/install.js';
+import { installProviderSignIn } from './auth/oauth/install.js';
+import { createBlobStore, type BlobStore } from './blobs/index.js';
+import { uploadRoutes } from './uploads/routes.js';
 import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
 import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
@@ -46,6 +49,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker child process. */
   executor?: ExecutorFactory;
+  /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
+  blobs?: BlobStore;
 }
 
 /** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
@@ -83,7 +88,13 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
+export async function buildApp({
+  config,
+  store,
+  logger,
+  executor,
+  blobs: givenBlobs,
+}: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
@@ -126,7 +137,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
     await jobs.start();
   }
-  const { auth, sessions } = await installAuth(http, {
+  const { auth, sessions, authSecret } = await installAuth(http, {
     config,
     store,
     logger,
@@ -139,6 +150,10 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       });
     },
   });
+  await installProviderSignIn(http, { config, store, logger, auth, sessions, authSecret });
+  const blobs = givenBlobs ?? (await createBlobStore(config));
+  logger.info({ blobs: blobs.description }, 'blob store ready');
+  await http.register(uploadRoutes, { auth, store, blobs, logger });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -224,6 +239,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await blobs.close();
       await cluster?.close();
       await jobs.close(JOBS_SHUTDOWN_MS);
       await mailer?.close();

@@ -205,7 +205,27 @@ export interface InterviewScorecardsTable {
   updated_at: Date;
 }
 
+export interface IdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface ProfileFilesTable {
+  user_id: string;
+  kind: 'avatar' | 'resume';
+  blob_key: string;
+  content_type: string;
+  byte_size: number;
+  file_name: string;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
+  identities: IdentitiesTable;
+  profile_files: ProfileFilesTable;
   jobs: JobsTable;
   mail_sent: MailSentTable;
   users: UsersTable;

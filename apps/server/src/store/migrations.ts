@@ -10,6 +10,8 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Logger } from 'pino';
 import { accountsMigration } from './migration-0003-accounts.js';
 import { interviewsMigration } from './migration-0005-interviews.js';
+import { identitiesMigration } from './migration-0006-identities.js';
+import { uploadsMigration } from './migration-0007-uploads.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -134,6 +136,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '0005_interviews': interviewsMigration,
+  '0006_identities': identitiesMigration,
+  '0007_uploads': uploadsMigration,
 };
 
 /**

@@ -30,6 +30,8 @@ import type { InterviewStore, JobStore, RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
 import { SqlInterviewStore } from './interview-store.js';
+import { SqlIdentityStore, SqlProfileFileStore } from './profile-store.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -51,6 +53,8 @@ export class SqlStore implements Store {
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
   readonly interviews: InterviewStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
@@ -60,6 +64,8 @@ export class SqlStore implements Store {
     this.sentMail = new SqlSentLog(db);
     this.accounts = new SqlAccountStore(db);
     this.interviews = new SqlInterviewStore(db);
+    this.identities = new SqlIdentityStore(db);
+    this.profileFiles = new SqlProfileFileStore(db);
   }
 
   async createRoom(

@@ -7,10 +7,12 @@
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
 import type { SentLog } from '@tandem/jobs';
 import type { AccountStore } from './account-types.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 export type * from './account-types.js';
 import type { InterviewStore } from './interview-types.js';
 export type * from './interview-types.js';
+export type * from './profile-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -161,6 +163,8 @@ export interface Store {
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
   readonly interviews: InterviewStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

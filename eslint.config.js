@@ -3,9 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-/** Which workspace may import which: protocol imports nothing of ours; nothing imports apps/. */
+/** Which workspace may import which: protocol imports nothing of ours; harness only protocol; nothing imports apps/. */
 const layering = {
   'packages/protocol': [
+    '@tandem/client',
+    '@tandem/server',
+    '@tandem/web',
+    '@tandem/sandbox',
+    '@tandem/jobs',
+    '@tandem/harness',
+  ],
+  'packages/harness': [
     '@tandem/client',
     '@tandem/server',
     '@tandem/web',

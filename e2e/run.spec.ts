@@ -161,3 +161,51 @@ test('a judged run fits a phone screen', async ({ newPerson, createRoom }) => {
   await output(page).getByRole('table').scrollIntoViewIfNeeded();
   await expect(output(page).getByRole('table')).toBeInViewport();
 });
+
+test('a function problem: the stub for the room’s language, then the function judged', async ({
+  newPerson,
+  createRoom,
+}) => {
+  const { ada, bob } = await pair(newPerson, createRoom);
+  await ada.getByLabel('Problem').selectOption('two-sum-function');
+  await expect(ada.getByRole('heading', { name: 'Two Sum (function)' })).toBeVisible();
+  const signature = ada.getByRole('region', { name: 'Function to write' });
+  await expect(signature).toContainText('twoSum(nums: int[], target: int) → int[]');
+  await expect(signature).toContainText('any order');
+  await expect(ada.locator('.problem-example').first()).toContainText('nums = [2,7,11,15]');
+
+  // The editor is empty: the starter offered is the problem's Python stub.
+  await expect(ada.getByText(/^twoSum stub in Python/)).toBeVisible();
+  await ada.getByRole('button', { name: 'Insert starter code' }).click();
+  const stub = 'def twoSum(nums: list[int], target: int) -> list[int]:\n    pass\n';
+  await expectText([ada, bob], stub);
+
+  await writeProgram(ada, [bob], 'def twoSum(nums, target):\n    return [0, 0]\n');
+  await runButton(ada, 'Run tests').click();
+  const secondCase = ada.getByRole('button', { name: 'Case 2' });
+  await expect(output(ada).locator('.run-head .verdict')).toHaveText('Wrong answer');
+  await secondCase.click();
+  const details = output(ada).locator('.case-details');
+  await expect(details).toContainText('nums = [3,2,4]');
+  await expect(details.getByText('[1,2]', { exact: true })).toBeVisible();
+  await expect(details.getByText('[0,0]', { exact: true })).toBeVisible();
+
+  const solution = [
+    'def twoSum(nums, target):',
+    '    print("looking for", target)',
+    '    seen = {}',
+    '    for i, n in enumerate(nums):',
+    '        if target - n in seen:',
+    '            return [seen[target - n], i]',
+    '        seen[n] = i',
+  ].join('\n');
+  await writeProgram(ada, [bob], solution);
+  await runButton(ada, 'Run tests').click();
+  for (const page of [ada, bob]) {
+    await expect(output(page).locator('.run-head .verdict')).toHaveText('Accepted');
+    await expect(output(page)).toContainText('5 / 5 passed');
+  }
+  await ada.getByRole('button', { name: 'Case 1' }).click();
+  await expect(output(ada).locator('.case-details')).toContainText('looking for 9');
+  await ada.screenshot({ path: test.info().outputPath('function-problem.png'), fullPage: true });
+});

@@ -50,7 +50,7 @@ export const config = Object.freeze({
   },
   /** Code execution: our server vs the sandbox's bare bubblewrap command. */
   exec: {
-    /** RUN_CONCURRENCY for our server; 0 keeps its default (one per core). */
+    /** RUN_CONCURRENCY for our server; 0 keeps its default (two per core). */
     serverConcurrency: num('BENCH_RUN_CONCURRENCY', 0, 0),
     members: num('BENCH_RUN_MEMBERS', 3, 3),
     languages: list('BENCH_RUN_LANGUAGES', 'python,node,cpp'),

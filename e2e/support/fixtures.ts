@@ -47,7 +47,8 @@ export const test = base.extend<Fixtures & Options, WorkerFixtures>({
         await server.dispose();
       }
     },
-    { scope: 'worker' },
+    // Booting can take a minute on a loaded machine (PGlite, sandbox probes).
+    { scope: 'worker', timeout: 180_000 },
   ],
 
   server: async ({ ownServer, serverEnv, sharedServer }, use, testInfo) => {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'apps/server/dist/main.js');
-const READY_TIMEOUT_MS = 30_000;
+// Generous: on a loaded CI machine the first boot (PGlite, sandbox probes) takes tens of seconds.
+const READY_TIMEOUT_MS = 90_000;
 const READY_POLL_MS = 50;
 /** Keeps the tail of the server's output for the failure report, not all of it. */
 const MAX_LOG_CHARS = 200_000;

@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Server } from 'socket.io';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '@tandem/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
@@ -29,21 +29,28 @@ import type { ExecutorFactory } from './runs/executor.js';
 import { ProblemCatalog, defaultProblemsDir } from './runs/problems.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/run-service.js';
-import { ThreadExecutor } from './runs/thread-executor.js';
+import { EmbeddedExecutor } from './runs/embedded-executor.js';
 import { BullMqExecutor } from './runs/bullmq-executor.js';
 import os from 'node:os';
 import { installAuth } from './auth/install.js';
+import { installProviderSignIn } from './auth/oauth/install.js';
+import { createBlobStore, type BlobStore } from './blobs/index.js';
+import { uploadRoutes } from './uploads/routes.js';
 import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
 import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { Sessions } from './auth/sessions.js';
+import { InterviewService } from './interviews/interview-service.js';
+import { interviewRoutes } from './interviews/routes.js';
 
 export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker thread. */
+  /** Where runs go. Default: worker processes through Redis when REDIS_URL is set, else a worker child process. */
   executor?: ExecutorFactory;
+  /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
+  blobs?: BlobStore;
 }
 
 /** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
@@ -60,6 +67,9 @@ export interface TandemApp {
   registry: RoomRegistry;
   batcher: UpdateBatcher;
   runs: RunService;
+  interviews: InterviewService;
+  /** Every route the app serves (`METHOD /path`), e.g. for the role matrix test. */
+  routes: readonly string[];
   /** This node's Prometheus metrics (`/metrics`). */
   metrics: Metrics;
   /** Background jobs: BullMQ with REDIS_URL (run by worker processes), else the database (run here). */
@@ -78,7 +88,13 @@ export interface TandemApp {
  * Builds the whole server (HTTP, sockets, rooms) without binding a port:
  * `main.ts` listens, tests use `http.inject()` or listen on port 0.
  */
-export async function buildApp({ config, store, logger, executor }: AppDeps): Promise<TandemApp> {
+export async function buildApp({
+  config,
+  store,
+  logger,
+  executor,
+  blobs: givenBlobs,
+}: AppDeps): Promise<TandemApp> {
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
@@ -89,6 +105,10 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
   installMetrics(http, metrics);
   await installSecurity(http, config);
+  const routes: string[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
 
   await http.register(swagger, {
     openapi: {
@@ -122,7 +142,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
     await jobs.start();
   }
-  const { auth, sessions } = await installAuth(http, {
+  const { auth, sessions, authSecret } = await installAuth(http, {
     config,
     store,
     logger,
@@ -135,6 +155,10 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       });
     },
   });
+  await installProviderSignIn(http, { config, store, logger, auth, sessions, authSecret });
+  const blobs = givenBlobs ?? (await createBlobStore(config));
+  logger.info({ blobs: blobs.description }, 'blob store ready');
+  await http.register(uploadRoutes, { auth, store, blobs, logger });
   await http.register(roomRoutes, { config, store });
   const problems = await ProblemCatalog.load(config.problemsDir ?? defaultProblemsDir());
   const runs = new RunService({
@@ -142,21 +166,23 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     problems,
     config,
     logger,
-    concurrency: config.runConcurrency ?? os.availableParallelism(),
+    concurrency: config.runConcurrency ?? os.availableParallelism() * RUN_SLOTS_PER_CORE,
     executor:
       executor ??
       ((handlers) => {
         const { redisUrl, redisPrefix } = config;
         return redisUrl
           ? new BullMqExecutor(handlers, { redisUrl, prefix: redisPrefix, logger })
-          : new ThreadExecutor(handlers, {
+          : new EmbeddedExecutor(handlers, {
               backend: config.sandboxBackend,
               logger,
               logLevel: config.logLevel,
             });
       }),
   });
-  await http.register(runRoutes, { store, runs, problems });
+  const interviews = new InterviewService({ store, problems, logger });
+  await http.register(interviewRoutes, { config, store, interviews, authenticator: auth });
+  await http.register(runRoutes, { store, runs, problems, interviews, authenticator: auth });
   await serveWeb(http, config.webDir ?? defaultWebDir());
 
   const registry: RoomRegistry = new RoomRegistry({
@@ -195,6 +221,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     batcher,
     logger,
     runs,
+    interviews,
     auth,
     cluster,
   });
@@ -218,6 +245,7 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
       await http.close();
       await registry.closeAll();
       await runs.close();
+      await blobs.close();
       await cluster?.close();
       await jobs.close(JOBS_SHUTDOWN_MS);
       await mailer?.close();
@@ -225,5 +253,19 @@ export async function buildApp({ config, store, logger, executor }: AppDeps): Pr
     return closing;
   }
 
-  return { http, io, registry, batcher, runs, metrics, jobs, mail, auth, sessions, close };
+  return {
+    http,
+    io,
+    registry,
+    batcher,
+    runs,
+    metrics,
+    jobs,
+    mail,
+    auth,
+    sessions,
+    interviews,
+    routes,
+    close,
+  };
 }

@@ -152,9 +152,15 @@ export const OPTIONS = {
     default: '30',
     parse: int(1, 100000),
   },
+  lobbyRequestLimit: {
+    env: 'LOBBY_REQUEST_LIMIT',
+    description: 'Requests to join an interview (candidate link) per client IP per minute.',
+    default: '20',
+    parse: int(1, 100000),
+  },
   runConcurrency: {
     env: 'RUN_CONCURRENCY',
-    description: 'Sandboxed runs executed at once per worker. Default: the number of CPU cores.',
+    description: 'Sandboxed runs executed at once per worker. Default: two per CPU core.',
     default: undefined,
     parse: int(1, 256),
   },
@@ -162,24 +168,24 @@ export const OPTIONS = {
     env: 'RUN_QUEUE_LIMIT',
     description: 'Runs waiting in the queue before new ones are refused with 503.',
     default: '100',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   runRatePerUser: {
     env: 'RUN_RATE_PER_USER',
     description: 'Runs one person (or one IP over REST) may start per minute.',
     default: '10',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   runRatePerRoom: {
     env: 'RUN_RATE_PER_ROOM',
     description: 'Runs one room may start per minute.',
     default: '30',
-    parse: int(1, 100_000),
+    parse: int(1, 100000),
   },
   redisUrl: {
     env: 'REDIS_URL',
     description:
-      'Redis URL. Set: runs and background jobs (mail) go through BullMQ queues to worker processes (`npm run worker`). Unset: runs in a worker thread, jobs in a queue in the database, both in this process.',
+      'Redis URL. Set: runs and background jobs (mail) go through BullMQ queues to worker processes (`npm run worker`). Unset: runs in a worker child process started by this one, jobs in a queue in the database, run here.',
     default: undefined,
     parse: url(['redis:', 'rediss:']),
   },
@@ -263,6 +269,113 @@ export const OPTIONS = {
     description: 'Folder of the built web app to serve. Unset: apps/web/dist of this checkout.',
     default: undefined,
     parse: (raw: string) => path.resolve(raw),
+  },
+  githubClientId: {
+    env: 'GITHUB_CLIENT_ID',
+    description:
+      'Client id of a GitHub OAuth app; set with GITHUB_CLIENT_SECRET to offer "Continue with GitHub". Callback URL: PUBLIC_URL/api/auth/oauth/github/callback.',
+    default: undefined,
+    parse: str,
+  },
+  githubClientSecret: {
+    env: 'GITHUB_CLIENT_SECRET',
+    description: 'Client secret of the GitHub OAuth app.',
+    default: undefined,
+    parse: str,
+  },
+  githubUrl: {
+    env: 'GITHUB_URL',
+    description: 'Where GitHub sign-in pages live (GitHub Enterprise: your server).',
+    default: 'https://github.com',
+    parse: url(['http:', 'https:']),
+  },
+  githubApiUrl: {
+    env: 'GITHUB_API_URL',
+    description: 'GitHub REST API base (GitHub Enterprise: https://HOST/api/v3).',
+    default: 'https://api.github.com',
+    parse: url(['http:', 'https:']),
+  },
+  googleClientId: {
+    env: 'GOOGLE_CLIENT_ID',
+    description:
+      'OAuth client id from Google Cloud; set with GOOGLE_CLIENT_SECRET to offer "Continue with Google". Callback URL: PUBLIC_URL/api/auth/oauth/google/callback.',
+    default: undefined,
+    parse: str,
+  },
+  googleClientSecret: {
+    env: 'GOOGLE_CLIENT_SECRET',
+    description: 'OAuth client secret from Google Cloud.',
+    default: undefined,
+    parse: str,
+  },
+  googleIssuer: {
+    env: 'GOOGLE_ISSUER',
+    description: "Google's OpenID Connect issuer; its discovery document names the endpoints.",
+    default: 'https://accounts.google.com',
+    parse: url(['http:', 'https:']),
+  },
+  oidcIssuer: {
+    env: 'OIDC_ISSUER',
+    description:
+      'Issuer URL of any OpenID Connect provider (Keycloak, Authentik, Okta, ...); set with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET to offer it. Callback URL: PUBLIC_URL/api/auth/oauth/oidc/callback.',
+    default: undefined,
+    parse: url(['http:', 'https:']),
+  },
+  oidcClientId: {
+    env: 'OIDC_CLIENT_ID',
+    description: 'Client id at the OIDC_ISSUER provider.',
+    default: undefined,
+    parse: str,
+  },
+  oidcClientSecret: {
+    env: 'OIDC_CLIENT_SECRET',
+    description: 'Client secret at the OIDC_ISSUER provider.',
+    default: undefined,
+    parse: str,
+  },
+  oidcName: {
+    env: 'OIDC_NAME',
+    description: 'Name of the OIDC_ISSUER provider on the sign-in button ("Continue with ...").',
+    default: 'single sign-on',
+    parse: str,
+  },
+  s3Endpoint: {
+    env: 'S3_ENDPOINT',
+    description:
+      'S3-compatible endpoint for uploads (avatars, resumes). Set with S3_BUCKET, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY. Unset: files under DATA_DIR/blobs.',
+    default: undefined,
+    parse: url(['http:', 'https:']),
+  },
+  s3Bucket: {
+    env: 'S3_BUCKET',
+    description: 'Bucket that holds uploads (must exist).',
+    default: undefined,
+    parse: str,
+  },
+  s3Region: {
+    env: 'S3_REGION',
+    description: 'Region of the S3 bucket (any value for most self-hosted servers).',
+    default: undefined,
+    parse: str,
+  },
+  s3AccessKeyId: {
+    env: 'S3_ACCESS_KEY_ID',
+    description: 'Access key id for S3.',
+    default: undefined,
+    parse: str,
+  },
+  s3SecretAccessKey: {
+    env: 'S3_SECRET_ACCESS_KEY',
+    description: 'Secret access key for S3.',
+    default: undefined,
+    parse: str,
+  },
+  s3ForcePathStyle: {
+    env: 'S3_FORCE_PATH_STYLE',
+    description:
+      'Address the bucket in the path (MinIO, Ceph and most self-hosted servers) rather than in the host name.',
+    default: 'true',
+    parse: bool,
   },
   authSecret: {
     env: 'AUTH_SECRET',

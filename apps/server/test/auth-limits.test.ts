@@ -11,7 +11,12 @@ beforeAll(async () => {
   remove = tmp.remove;
   server = await startServer({
     dataDir: tmp.dir,
-    env: { SIGNIN_ACCOUNT_LIMIT: '3', SIGNIN_IP_LIMIT: '5', SIGNIN_WINDOW_SECONDS: '3' },
+    env: {
+      SIGNIN_ACCOUNT_LIMIT: '3',
+      SIGNIN_IP_LIMIT: '5',
+      SIGNIN_WINDOW_SECONDS: '3',
+      SIGNUP_IP_LIMIT: '3',
+    },
   });
 });
 afterAll(async () => {
@@ -62,5 +67,21 @@ describe('sign-in limits', () => {
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect((await attempt(email, PASSWORD, '10.0.3.2')).statusCode).toBe(200);
+  });
+});
+
+describe('sign-up limit', () => {
+  it('ASVS 2.2.1: one IP may create SIGNUP_IP_LIMIT accounts an hour, then 429 with Retry-After', async () => {
+    const client = authClient(server, { ip: '10.0.4.1' });
+    for (let i = 0; i < 3; i++) await client.signUp();
+    const res = await client.post('/api/auth/signup', {
+      email: uniqueEmail(),
+      password: PASSWORD,
+      displayName: 'Ada',
+    });
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe('RATE_LIMITED');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await authClient(server, { ip: '10.0.4.2' }).signUp()).account.id).toBeTruthy();
   });
 });

@@ -19,7 +19,7 @@ afterAll(async () => {
 }, 120_000);
 
 /** Starting a node takes seconds (PGlite, the sandbox thread), far more on a loaded machine. */
-const SLOW = 180_000;
+const SLOW = 300_000;
 
 async function server(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
   let dir = dataDir;
@@ -177,7 +177,7 @@ describe('the welcome email, embedded shape, a crash', () => {
           PATH: process.env.PATH,
           DATA_DIR: tmp.dir,
           SMTP_URL: mailServer.url,
-          JOB_LEASE_MS: '1000',
+          JOB_LEASE_MS: '3000',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -200,10 +200,11 @@ describe('the welcome email, embedded shape, a crash', () => {
       await hold.held; // the message is on the wire, its acceptance not yet sent
       child.kill('SIGKILL');
       await exited;
+      await hold.gone; // the SMTP server saw the connection drop: that message is not accepted
       hold.release();
 
       const s = await server(
-        { SMTP_URL: mailServer.url, JOB_LEASE_MS: '1000', PUBLIC_URL: 'http://tandem.test:3000' },
+        { SMTP_URL: mailServer.url, JOB_LEASE_MS: '3000', PUBLIC_URL: 'http://tandem.test:3000' },
         tmp.dir,
       );
       await waitFor(async () => (await s.app.jobs.status(jobId))?.state === 'done', 'done', 20_000);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startMailWorker } from './mail-worker.js';
+import { RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import { startQueueWorker } from './queue-worker.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,6 +44,20 @@ function wholeNumber(
   return n;
 }
 
+/** Checks that `raw` is a URL with one of `protocols`; notes the problem otherwise. */
+function checkUrl(name: string, raw: string, protocols: string[], problems: string[]): void {
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    problems.push(`${name}: expected a URL, got "${raw}"`);
+    return;
+  }
+  if (!protocols.includes(protocol)) {
+    problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${protocol}"`);
+  }
+}
+
 /** Reads and checks the environment; throws naming every bad variable. */
 function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   const problems: string[] = [];
@@ -52,15 +67,7 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   if (redisUrl === undefined) {
     problems.push('REDIS_URL: required (the worker takes its jobs from Redis)');
   } else {
-    let protocol = '';
-    try {
-      protocol = new URL(redisUrl).protocol;
-    } catch {
-      problems.push(`REDIS_URL: expected a URL, got "${redisUrl}"`);
-    }
-    if (protocol && protocol !== 'redis:' && protocol !== 'rediss:') {
-      problems.push(`REDIS_URL: expected a redis: or rediss: URL, got "${protocol}"`);
-    }
+    checkUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:'], problems);
   }
   const redisPrefix = get('REDIS_PREFIX') ?? 'tandem';
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
@@ -75,22 +82,12 @@ function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {
   const runConcurrency = wholeNumber(
     'RUN_CONCURRENCY',
     get('RUN_CONCURRENCY'),
-    os.availableParallelism(),
+    os.availableParallelism() * RUN_SLOTS_PER_CORE,
     [1, 256],
     problems,
   );
   const smtpUrl = get('SMTP_URL');
-  if (smtpUrl !== undefined) {
-    let protocol = '';
-    try {
-      protocol = new URL(smtpUrl).protocol;
-    } catch {
-      problems.push(`SMTP_URL: expected a URL, got "${smtpUrl}"`);
-    }
-    if (protocol && protocol !== 'smtp:' && protocol !== 'smtps:') {
-      problems.push(`SMTP_URL: expected a smtp: or smtps: URL, got "${protocol}"`);
-    }
-  }
+  if (smtpUrl !== undefined) checkUrl('SMTP_URL', smtpUrl, ['smtp:', 'smtps:'], problems);
   const mailFrom = get('MAIL_FROM') ?? 'Tandem <tandem@localhost>';
   if (/[\r\n]/.test(mailFrom) || !mailFrom.includes('@')) {
     problems.push(`MAIL_FROM: expected an address or "Name <address>", got "${mailFrom}"`);
@@ -140,7 +137,7 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: env.logLevel, base: { service: 'tandem-worker' } });
   // Mail first: it needs no sandbox, and queued email need not wait for one.
-  const mail = await startMailWorker({
+  const mail = startMailWorker({
     redisUrl: env.redisUrl,
     prefix: env.redisPrefix,
     logger,
@@ -150,14 +147,17 @@ async function main(): Promise<void> {
     leaseMs: env.jobLeaseMs,
     concurrency: env.jobConcurrency,
   });
-  const worker = await startQueueWorker({
-    redisUrl: env.redisUrl,
-    prefix: env.redisPrefix,
-    backend: env.sandboxBackend,
-    concurrency: env.runConcurrency,
-    logger,
-  });
+  const runs = mail.then(() =>
+    startQueueWorker({
+      redisUrl: env.redisUrl,
+      prefix: env.redisPrefix,
+      backend: env.sandboxBackend,
+      concurrency: env.runConcurrency,
+      logger,
+    }),
+  );
 
+  // Listening from the start: mail jobs run while the sandbox is still starting.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -166,7 +166,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: no new jobs; running ones may finish');
-    Promise.all([worker.close(SHUTDOWN_DEADLINE_MS), mail.close(SHUTDOWN_DEADLINE_MS)]).then(
+    Promise.all([
+      runs.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
+      mail.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
+    ]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  await runs;
 }
 
 main().catch((err: unknown) => {

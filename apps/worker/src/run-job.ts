@@ -28,6 +28,7 @@ export async function runJob(
         language: job.language,
         source: job.source,
         cases: job.cases,
+        harness: job.harness,
         limits,
         signal,
         onCase: (c) => report({ type: 'case', runId: job.runId, case: c }),

@@ -40,7 +40,8 @@ function startWorker(): { child: ChildProcess; exited: Promise<number | null> } 
       REDIS_PREFIX: PREFIX,
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Tandem <hello@tandem.test>',
-      JOB_LEASE_MS: '1000',
+      // Long enough that a busy machine's event-loop stalls never cost a live worker its job.
+      JOB_LEASE_MS: '4000',
       RUN_CONCURRENCY: '1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     },
@@ -94,6 +95,7 @@ describe('mail through worker processes (BullMQ)', () => {
       await hold.held; // the first worker is mid-send: the message is in, no reply yet
       first.child.kill('SIGKILL');
       await first.exited;
+      await hold.gone; // the SMTP server saw the connection drop: that message is not accepted
       hold.release();
 
       const second = startWorker();

@@ -2,7 +2,7 @@
  * The floor and the ceiling of the execution benchmarks: the sandbox's own
  * bubblewrap command (built with its args builder, so the namespaces, mounts,
  * environment and rlimits are exactly the sandbox's), spawned straight from
- * this process. No server, no queue, no worker thread, no cgroup, no per-job
+ * this process. No server, no queue, no worker process, no cgroup, no per-job
  * tmpfs: what is left is the price of bubblewrap and the program itself.
  *
  * Differences from the sandbox, on purpose: `--block-fd`/`--info-fd` are

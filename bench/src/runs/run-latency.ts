@@ -165,7 +165,7 @@ export async function runLatency(oursAvailable: boolean): Promise<Entry[]> {
       pass: measured ? met : null,
       notes: [
         `${config.exec.latencyRuns} runs one at a time and ${config.exec.latencyRuns} at concurrency ${config.exec.latencyConcurrency} per round, after ${WARMUP_RUNS} unmeasured warm-up runs; room of ${config.exec.members} SDK clients in one load-generator process; a run counts when the last member has the finished result.`,
-        `Our server: bubblewrap backend, RUN_CONCURRENCY ${config.exec.serverConcurrency || 'default (one per core)'}, run rate limits 100000/min, RUN_QUEUE_LIMIT 100000. With fewer run slots than the concurrency, queueing is part of our latency and not of the floor's.`,
+        `Our server: bubblewrap backend, RUN_CONCURRENCY ${config.exec.serverConcurrency || 'default (two per core)'}, run rate limits 100000/min, RUN_QUEUE_LIMIT 100000. With fewer run slots than the concurrency, queueing is part of our latency and not of the floor's.`,
         'Floor: the sandbox’s own prlimit + bwrap argv (buildBoxCommand) minus the cgroup handshake fds, spawned from the bench process, same source and same compile + run steps; no server, queue, worker, cgroup or per-job tmpfs.',
         `Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}.`,
       ],

@@ -164,7 +164,7 @@ export async function saturation(oursAvailable: boolean): Promise<Entry[]> {
       pass: measured ? throughput.median >= GOAL_THROUGHPUT && fanout.median <= GOAL_FANOUT : null,
       notes: [
         `${seconds} s closed loop of ${what}, ${config.exec.saturationConcurrency} runs in flight; runs still in flight at the end are not counted, failed runs are not counted.`,
-        `Our server: bubblewrap backend, RUN_CONCURRENCY ${config.exec.serverConcurrency || 'default (one per core)'}, rate limits off, requests from one room of ${config.exec.members} SDK clients. Ceiling: the sandbox’s own prlimit + bwrap argv spawned straight from the bench at the same concurrency (RLIMIT_CPU set to the sandbox’s 5 s CPU limit).`,
+        `Our server: bubblewrap backend, RUN_CONCURRENCY ${config.exec.serverConcurrency || 'default (two per core)'}, rate limits off, requests from one room of ${config.exec.members} SDK clients. Ceiling: the sandbox’s own prlimit + bwrap argv spawned straight from the bench at the same concurrency (RLIMIT_CPU set to the sandbox’s 5 s CPU limit).`,
         `Fan-out: ${config.exec.fanoutRooms} rooms of ${config.fanout.clientsPerRoom} SDK clients typing at ${config.fanout.editsPerSecond} edits/s (the fan-out workload), p99 of edits seen by the other 3 clients, first without runs then during this loop, on the same server.`,
         `Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}.`,
       ],

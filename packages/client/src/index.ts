@@ -6,3 +6,4 @@ export {
   type RoomConnectionOptions,
 } from './room-connection.js';
 export { PendingUpdates } from './pending.js';
+export { NotesSync } from './notes.js';

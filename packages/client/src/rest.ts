@@ -1,4 +1,13 @@
 import {
+  GUEST_TOKEN_HEADER,
+  type CommandResult,
+  type CreateInterviewBody,
+  type InterviewCommand,
+  type InterviewDetails,
+  type LobbyRequestBody,
+  type LobbyTicket,
+  type ScorecardBody,
+  type ScorecardView,
   CSRF_HEADER,
   errorBody,
   type AuthSession,
@@ -7,6 +16,9 @@ import {
   type SignInBody,
   type SignUpBody,
   type SignedOut,
+  type RecoveryCodes,
+  type TwoFactorEnrolment,
+  type TwoFactorStatus,
   type CreateRoomBody,
   type ProblemSummary,
   type ProblemView,
@@ -20,6 +32,8 @@ import { TandemApiError, isErrorBody } from './errors.js';
 export interface TandemApiOptions {
   /** The current access token, sent as `Authorization: Bearer` on every call; null: none. */
   accessToken?: () => string | null;
+  /** A candidate's guest credential, sent in the `tandem-guest` header; null: none. */
+  guestToken?: () => string | null;
   /**
    * Sent as `Origin` on the cookie routes (refresh, sign-out). Browsers set it
    * themselves; a Node client that keeps cookies must name the site's origin.
@@ -45,6 +59,59 @@ export class TandemApi {
     private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
     private readonly options: TandemApiOptions = {},
   ) {}
+
+  /** Creates an interview room (signed in): the caller is its host. */
+  createInterview(body: CreateInterviewBody): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>('POST', '/api/interviews', body);
+  }
+
+  /** The interview as its staff see it. */
+  interview(roomId: string): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>('GET', `/api/interviews/${encodeURIComponent(roomId)}`);
+  }
+
+  /** Joins as an interviewer with the interviewer link's key (signed in). */
+  joinAsInterviewer(roomId: string, key: string): Promise<InterviewDetails> {
+    return this.request<InterviewDetails>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/staff`,
+      { key },
+    );
+  }
+
+  /** A candidate asks to enter with the candidate link's key: keep the guest token it returns. */
+  requestLobby(roomId: string, body: LobbyRequestBody): Promise<LobbyTicket> {
+    return this.request<LobbyTicket>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/lobby`,
+      body,
+    );
+  }
+
+  /** An interviewer control over REST (the same commands as the socket). */
+  interviewCommand(roomId: string, command: InterviewCommand): Promise<CommandResult> {
+    return this.request<CommandResult>(
+      'POST',
+      `/api/interviews/${encodeURIComponent(roomId)}/commands`,
+      command,
+    );
+  }
+
+  saveScorecard(roomId: string, scorecard: ScorecardBody): Promise<ScorecardView> {
+    return this.request<ScorecardView>(
+      'PUT',
+      `/api/interviews/${encodeURIComponent(roomId)}/scorecard`,
+      scorecard,
+    );
+  }
+
+  /** The private notes as plain text (staff). */
+  notes(roomId: string): Promise<{ text: string }> {
+    return this.request<{ text: string }>(
+      'GET',
+      `/api/interviews/${encodeURIComponent(roomId)}/notes`,
+    );
+  }
 
   /** Creates an account and signs in; the refresh token arrives as an HttpOnly cookie. */
   signUp(body: SignUpBody): Promise<AuthSession> {
@@ -126,6 +193,25 @@ export class TandemApi {
     return this.request<RunView>('GET', `/api/runs/${encodeURIComponent(id)}`);
   }
 
+  twoFactorStatus(): Promise<TwoFactorStatus> {
+    return this.request<TwoFactorStatus>('GET', '/api/me/2fa');
+  }
+
+  /** Starts enrolment: a new secret to scan (QR code) or type; 2FA is on only after `confirmTwoFactor`. */
+  enrolTwoFactor(): Promise<TwoFactorEnrolment> {
+    return this.request<TwoFactorEnrolment>('POST', '/api/me/2fa/enrol');
+  }
+
+  /** Confirms enrolment with a code from the app; resolves with the recovery codes (shown once). */
+  confirmTwoFactor(code: string): Promise<RecoveryCodes> {
+    return this.request<RecoveryCodes>('POST', '/api/me/2fa/confirm', { code });
+  }
+
+  /** Turns 2FA off; needs a current code or a recovery code. */
+  disableTwoFactor(code: string): Promise<TwoFactorStatus> {
+    return this.request<TwoFactorStatus>('POST', '/api/me/2fa/disable', { code });
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -145,6 +231,8 @@ export class TandemApi {
     } else {
       const token = this.options.accessToken?.();
       if (token) headers['authorization'] = `Bearer ${token}`;
+      const guest = this.options.guestToken?.();
+      if (guest) headers[GUEST_TOKEN_HEADER] = guest;
     }
     const res = await this.fetchImpl(new URL(path, this.baseUrl), init);
     const text = await res.text();

@@ -15,7 +15,15 @@ import {
   errorBody,
   type Ack,
   type ClientToServerEvents,
+  type CommandResult,
   type ErrorBody,
+  type InterviewCommand,
+  type InterviewState,
+  type LobbyStatus,
+  type ScorecardBody,
+  type ScorecardView,
+  type SessionRole,
+  type StaffView,
   type Room,
   type RoomCommand,
   type RunRequest,
@@ -26,6 +34,7 @@ import {
 import { Emitter } from './emitter.js';
 import { TandemError, isErrorBody } from './errors.js';
 import { PendingUpdates } from './pending.js';
+import { NotesSync } from './notes.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 
@@ -37,6 +46,8 @@ export interface RoomConnectionOptions {
   color?: string;
   /** The signed-in account's current access token, read at every (re)connect; null or absent: a guest. */
   accessToken?: () => string | null;
+  /** A candidate's guest credential for this room (from `TandemApi.requestLobby`). */
+  guestToken?: string;
   /** Bring your own document (tests); a fresh one by default. */
   doc?: Y.Doc;
   /** Milliseconds between state-vector exchanges that repair anything missed; 0 disables. */
@@ -54,7 +65,31 @@ type Events = {
   synced: [];
   error: [ErrorBody];
   run: [RunView];
+  /** Interview rooms: the public state (problem, revealed hints, lock, Run, end). */
+  interview: [InterviewState];
+  /** Staff only: participants, lobby, hint ladder, scorecards. */
+  staff: [StaffView];
+  /** A candidate in the lobby: waiting, admitted, denied. */
+  lobby: [LobbyStatus];
 };
+
+/** Refusals that sending again cannot fix: the edit is dropped and the error shown. */
+const REFUSED_EDIT_CODES: readonly ErrorBody['code'][] = [
+  'FORBIDDEN',
+  'EDITOR_LOCKED',
+  'INTERVIEW_ENDED',
+];
+
+/** Handshake refusals after which reconnecting on its own cannot help. */
+const TERMINAL_HANDSHAKE_CODES: readonly ErrorBody['code'][] = [
+  'PROTOCOL_MISMATCH',
+  'ROOM_NOT_FOUND',
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'LOBBY_DENIED',
+  'REMOVED',
+];
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -87,6 +122,14 @@ export class RoomConnection extends Emitter<Events> {
   self: Welcome['self'] | null = null;
   synced = false;
   lastError: ErrorBody | null = null;
+  /** The stored role, from the welcome; null until then (and in the lobby). */
+  role: SessionRole | null = null;
+  interview: InterviewState | null = null;
+  /** Staff only; candidates never receive it. */
+  staff: StaffView | null = null;
+  /** Set while this candidate waits in the lobby (or was denied). */
+  lobby: LobbyStatus | null = null;
+  private notesSync: NotesSync | null = null;
 
   private readonly pending = new PendingUpdates();
   private readonly ackTimeoutMs: number;
@@ -120,6 +163,7 @@ export class RoomConnection extends Emitter<Events> {
           name: options.name,
           color: options.color,
           ...(accessToken !== undefined && { accessToken }),
+          ...(options.guestToken !== undefined && { guestToken: options.guestToken }),
         });
       },
     });
@@ -172,6 +216,37 @@ export class RoomConnection extends Emitter<Events> {
     if (!reply.ok) throw new TandemError(reply);
   }
 
+  /** An interviewer control; the server checks the stored role. */
+  async control(command: InterviewCommand): Promise<CommandResult> {
+    const reply = await this.socket
+      .timeout(this.ackTimeoutMs)
+      .emitWithAck('interview:command', command);
+    if (!reply.ok) throw new TandemError(reply);
+    this.setInterview(reply.state);
+    return reply;
+  }
+
+  /** Saves this interviewer's scorecard. */
+  async saveScorecard(scorecard: ScorecardBody): Promise<ScorecardView> {
+    const reply = await this.socket
+      .timeout(this.ackTimeoutMs)
+      .emitWithAck('scorecard:save', scorecard);
+    if (!reply.ok) throw new TandemError(reply);
+    return reply.scorecard;
+  }
+
+  /**
+   * The private notes (staff only): a Yjs document synced on every
+   * (re)connect. Created on first use.
+   */
+  notes(): NotesSync {
+    if (!this.notesSync) {
+      this.notesSync = new NotesSync(this.socket, this.ackTimeoutMs, (err) => this.fail(err));
+      if (this.synced) void this.notesSync.sync();
+    }
+    return this.notesSync;
+  }
+
   /** Drops the connection; edits keep accumulating locally and are sent after `reconnect()`. */
   disconnect(): void {
     this.socket.disconnect();
@@ -192,6 +267,7 @@ export class RoomConnection extends Emitter<Events> {
     this.doc.off('updateV2', this.onLocalUpdate);
     this.awareness.off('update', this.onLocalAwareness);
     this.awareness.destroy();
+    this.notesSync?.destroy();
     this.socket.disconnect();
     this.setStatus('closed');
     this.removeAllListeners();
@@ -201,7 +277,11 @@ export class RoomConnection extends Emitter<Events> {
     const s = this.socket;
     s.on('session:welcome', (welcome) => {
       this.self = welcome.self;
+      this.role = welcome.self.role;
+      this.lobby = null;
+      if (welcome.interview) this.setInterview(welcome.interview);
       this.setRoom(welcome.room);
+      if (this.notesSync) void this.notesSync.sync();
       this.retryDelayMs = 250;
       void this.sync();
     });
@@ -223,11 +303,32 @@ export class RoomConnection extends Emitter<Events> {
     });
     s.on('room:state', (room) => this.setRoom(room));
     s.on('run:update', (run) => this.emit('run', run));
+    s.on('interview:state', (state) => this.setInterview(state));
+    s.on('interview:staff', (staff) => {
+      this.staff = staff;
+      this.emit('staff', staff);
+    });
+    s.on('lobby:status', (status) => {
+      this.lobby = status;
+      this.emit('lobby', status);
+      // Admitted: a new handshake enters the room with the stored role.
+      if (status.status === 'admitted') {
+        s.disconnect();
+        s.connect();
+      }
+    });
     s.on('protocol:error', (err) => this.fail(err));
     s.on('session:closed', ({ code, reason }) => {
       if (TERMINAL_CLOSE_CODES.includes(code)) {
         this.lastError = {
-          code: code === CLOSE_CODES.ROOM_NOT_FOUND ? 'ROOM_NOT_FOUND' : 'FORBIDDEN',
+          code:
+            code === CLOSE_CODES.ROOM_NOT_FOUND
+              ? 'ROOM_NOT_FOUND'
+              : code === CLOSE_CODES.REMOVED
+                ? 'REMOVED'
+                : code === CLOSE_CODES.LOBBY_DENIED
+                  ? 'LOBBY_DENIED'
+                  : 'FORBIDDEN',
           message: reason,
         };
         this.emit('error', this.lastError);
@@ -238,11 +339,7 @@ export class RoomConnection extends Emitter<Events> {
       const data = (err as Error & { data?: unknown }).data;
       if (isErrorBody(data)) {
         this.fail(data);
-        if (
-          data.code === 'PROTOCOL_MISMATCH' ||
-          data.code === 'ROOM_NOT_FOUND' ||
-          data.code === 'VALIDATION_FAILED'
-        ) {
+        if (TERMINAL_HANDSHAKE_CODES.includes(data.code)) {
           s.disconnect();
           this.setStatus('closed');
           return;
@@ -333,6 +430,13 @@ export class RoomConnection extends Emitter<Events> {
     const batch = all ? this.pending.takeAll() : this.pending.takeUnsent();
     if (!batch) return;
     this.socket.timeout(this.ackTimeoutMs).emit('doc:update', batch.update, (err, reply) => {
+      if (reply && !reply.ok && REFUSED_EDIT_CODES.includes(reply.code)) {
+        // The server will never take this edit (locked, ended, read-only): drop it.
+        this.pending.acknowledge(batch.ids);
+        this.emit('pending', this.pending.size);
+        this.fail(reply);
+        return;
+      }
       if (err || !reply.ok) {
         this.pending.release(batch.ids);
         if (reply && !reply.ok) this.fail(reply);
@@ -364,6 +468,11 @@ export class RoomConnection extends Emitter<Events> {
     if (!reply.ok) throw new TandemError(reply);
     this.setRoom(reply.room);
     return reply.room;
+  }
+
+  private setInterview(state: InterviewState): void {
+    this.interview = state;
+    this.emit('interview', state);
   }
 
   private setRoom(room: Room): void {

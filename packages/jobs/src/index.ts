@@ -5,13 +5,5 @@ export { OutboxMailer } from './mail/outbox-mailer.js';
 export { SmtpMailer } from './mail/smtp-mailer.js';
 export { createMailer, type MailerConfig } from './mail/create-mailer.js';
 export { RedisSentLog, type SentLog } from './mail/sent-log.js';
-export {
-  WELCOME_JOB,
-  deliverOnce,
-  registerMailJobs,
-  welcomeJobSchema,
-  type MailJobDeps,
-  type WelcomeJob,
-} from './mail/mail-jobs.js';
+export { WELCOME_JOB, registerMailJobs, type MailJobDeps } from './mail/mail-jobs.js';
 export { MailService, type WelcomeRequest } from './mail/mail-service.js';
-export { escapeHtml, renderWelcome } from './mail/welcome.js';

@@ -10,6 +10,12 @@ export const CLOSE_CODES = {
   ROOM_NOT_FOUND: 4004,
   /** The client's protocol version is not the server's. */
   PROTOCOL_MISMATCH: 4006,
+  /** An interviewer removed this participant; their credential no longer works. */
+  REMOVED: 4003,
+  /** An interviewer denied this lobby request. */
+  LOBBY_DENIED: 4005,
+  /** This participant's role changed: reconnect to get the new rights. */
+  ROLE_CHANGED: 4011,
   /** The server is shutting down; reconnect (possibly to another node). */
   SERVER_SHUTDOWN: 4012,
 } as const;
@@ -21,4 +27,6 @@ export const TERMINAL_CLOSE_CODES: readonly CloseCode[] = [
   CLOSE_CODES.ABUSE,
   CLOSE_CODES.ROOM_NOT_FOUND,
   CLOSE_CODES.PROTOCOL_MISMATCH,
+  CLOSE_CODES.REMOVED,
+  CLOSE_CODES.LOBBY_DENIED,
 ];

@@ -16,6 +16,53 @@ export const ERRORS = {
     status: 400,
     message: 'This language cannot run on this server. Pick one from the list.',
   },
+  LANGUAGE_NOT_FOR_PROBLEM: {
+    status: 400,
+    message:
+      'This problem is judged by calling a function, which this language cannot do. Pick another language.',
+  },
+  OAUTH_STATE_MISMATCH: {
+    status: 400,
+    message:
+      'The sign-in could not be matched to this browser (it expired or was started elsewhere). Start again from the sign-in page.',
+  },
+  OAUTH_DENIED: {
+    status: 400,
+    message: 'The sign-in was cancelled at the provider. Try again, or use another way to sign in.',
+  },
+  OAUTH_PROVIDER_ERROR: {
+    status: 502,
+    message:
+      'The sign-in provider refused to complete the sign-in. Start again from the sign-in page.',
+  },
+  OAUTH_ID_TOKEN_INVALID: {
+    status: 400,
+    message:
+      'The identity the provider sent could not be verified, so it was refused. Start again from the sign-in page.',
+  },
+  OAUTH_EMAIL_UNVERIFIED: {
+    status: 400,
+    message:
+      'The provider did not confirm an email address for this sign-in. Verify your email there, then try again.',
+  },
+  OAUTH_EMAIL_IN_USE: {
+    status: 409,
+    message:
+      'An account with this email address already exists. Sign in with your password, then link this provider in Settings.',
+  },
+  OAUTH_ALREADY_LINKED: {
+    status: 409,
+    message: 'This provider account is already linked to another Tandem account.',
+  },
+  OAUTH_SECOND_FACTOR_REQUIRED: {
+    status: 403,
+    message:
+      'This account uses two-factor authentication. Sign in with your email, password and code instead.',
+  },
+  OAUTH_PROVIDER_UNKNOWN: {
+    status: 404,
+    message: 'This sign-in provider is not configured on this server.',
+  },
   PASSWORD_TOO_COMMON: {
     status: 400,
     message: 'This password is one of the most common ones and easy to guess. Choose another.',
@@ -37,6 +84,14 @@ export const ERRORS = {
   },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this origin are not allowed.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that in this room.' },
+  INVITE_INVALID: {
+    status: 403,
+    message: 'This invite link is not valid any more. Ask the interviewer for a new one.',
+  },
+  LOBBY_DENIED: { status: 403, message: 'The interviewer did not let you into this interview.' },
+  REMOVED: { status: 403, message: 'You were removed from this interview.' },
+  EDITOR_LOCKED: { status: 403, message: 'The interviewer has locked the editor.' },
+  RUN_DISABLED: { status: 403, message: 'The interviewer has turned off running code.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No room has this id. Check the link.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PROBLEM_NOT_FOUND: { status: 404, message: 'No problem has this id.' },
@@ -53,7 +108,33 @@ export const ERRORS = {
     status: 409,
     message: 'An account with this email address exists. Sign in instead.',
   },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: 'Nobody in this interview has this id.' },
+  INTERVIEW_ENDED: {
+    status: 409,
+    message: 'This interview has ended. The room is read-only now.',
+  },
+  ALREADY_DECIDED: {
+    status: 409,
+    message: 'Someone already answered this request.',
+  },
+  NO_HINT_LEFT: { status: 409, message: 'Every hint of this problem is already revealed.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
+  UPLOAD_MISSING: {
+    status: 400,
+    message: 'No file was sent. Send one file in a multipart/form-data field named "file".',
+  },
+  UPLOAD_TYPE_REFUSED: {
+    status: 415,
+    message: 'This kind of file is not accepted here.',
+  },
+  UPLOAD_UNREADABLE: {
+    status: 422,
+    message: 'The file is damaged or not what its first bytes say it is.',
+  },
+  IMAGE_TOO_MANY_PIXELS: {
+    status: 422,
+    message: 'The image has too many pixels (at most 40 megapixels). Resize it and try again.',
+  },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server. It has been logged.' },
   STORE_UNAVAILABLE: {

@@ -2,6 +2,15 @@ import type { CloseCode } from './close-codes.js';
 import type { ErrorBody } from './errors.js';
 import type { Room, RoomCommand, Welcome } from './schemas.js';
 import type { RunRequest, RunView } from './runs.js';
+import type {
+  CommandResult,
+  InterviewCommand,
+  InterviewState,
+  LobbyStatus,
+  ScorecardBody,
+  ScorecardView,
+  StaffView,
+} from './interviews.js';
 
 /** Every acknowledgement is either a success with its data or an error body. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & ErrorBody);
@@ -27,6 +36,20 @@ export interface ClientToServerEvents {
   'run:start': (request: RunRequest, ack: (reply: Ack<{ run: RunView }>) => void) => void;
   /** Stop a queued or running run of this room. */
   'run:cancel': (request: { runId: string }, ack: (reply: Ack) => void) => void;
+  /** An interviewer control (interview rooms); authorised from the stored role. */
+  'interview:command': (
+    command: InterviewCommand,
+    ack: (reply: Ack<CommandResult>) => void,
+  ) => void;
+  /** Sync step 1 of the interviewers' private notes (staff only). */
+  'notes:sync': (sv: Uint8Array, ack: (reply: Ack<SyncReply>) => void) => void;
+  /** An edit of the private notes, Yjs V2 (host and interviewers only). */
+  'notes:update': (update: Uint8Array, ack: (reply: Ack) => void) => void;
+  /** Saves this interviewer's scorecard (host and interviewers only). */
+  'scorecard:save': (
+    scorecard: ScorecardBody,
+    ack: (reply: Ack<{ scorecard: ScorecardView }>) => void,
+  ) => void;
 }
 
 /** Events the server sends. */
@@ -46,6 +69,14 @@ export interface ServerToClientEvents {
    * done, finished. Also sent on join for the room's latest run.
    */
   'run:update': (run: RunView) => void;
+  /** Interview rooms: the state everyone admitted may see changed. */
+  'interview:state': (state: InterviewState) => void;
+  /** Interview rooms, staff sockets only: participants, lobby, hint ladder, scorecards. */
+  'interview:staff': (staff: StaffView) => void;
+  /** A candidate in the lobby: waiting, admitted (reconnect to enter), denied. */
+  'lobby:status': (status: LobbyStatus) => void;
+  /** Staff sockets only: an edit of the private notes (Yjs V2). */
+  'notes:update': (update: Uint8Array) => void;
   /** The server is about to close the session, and why. */
   'session:closed': (info: { code: CloseCode; reason: string }) => void;
 }
@@ -60,6 +91,10 @@ export const CLIENT_EVENTS = [
   'room:command',
   'run:start',
   'run:cancel',
+  'interview:command',
+  'notes:sync',
+  'notes:update',
+  'scorecard:save',
 ] as const satisfies readonly ClientEventName[];
 
 /** Socket.IO path, shared so proxies and clients agree. */

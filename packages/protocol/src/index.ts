@@ -6,4 +6,8 @@ export * from './schemas.js';
 export * from './events.js';
 export * from './runs.js';
 export * from './jobs.js';
+export * from './signature.js';
+export * from './oauth.js';
+export * from './uploads.js';
 export * from './accounts.js';
+export * from './interviews.js';

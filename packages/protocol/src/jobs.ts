@@ -1,17 +1,25 @@
 import type { RunLanguage, RunView, StepView, CaseView, Verdict } from './runs.js';
+import type { FunctionHarness } from './signature.js';
 
 /**
  * Messages between the server and the workers that own the sandbox. Not sent
- * to browsers. The same shapes travel over a worker thread's port (embedded
- * shape) and through the job queue (scaled shape).
+ * to browsers. The same shapes travel over the IPC channel of the embedded
+ * worker (a child process of the server) and through the job queue (scaled
+ * shape).
  */
 export interface RunJob {
   runId: string;
   language: string;
   source: string;
   stdin: string;
-  /** Judged runs: the problem's cases, hidden ones included (the worker needs them). */
+  /**
+   * Judged runs: the problem's cases, hidden ones included (the worker needs
+   * them). With `harness`, each `stdin` is the arguments as a JSON array and
+   * `expected` the returned value as JSON.
+   */
   cases: { stdin: string; expected: string; hidden: boolean }[] | null;
+  /** Set when the cases call the candidate's function instead of feeding stdin. */
+  harness: FunctionHarness | null;
   /** Per-problem limit overrides. */
   limits: { cpuMs?: number; wallMs?: number; memoryBytes?: number } | null;
 }
@@ -30,6 +38,17 @@ export interface RunJobResult {
   summary: RunView['summary'];
 }
 
+/**
+ * Default run slots per CPU core (`RUN_CONCURRENCY` unset). Most runs wait
+ * more than they compute (process start-up, the host's mounts and cgroup
+ * files), so one slot per core leaves cores idle. CPU-bound runs cannot take
+ * the server's share (their cgroups get a quarter of its CPU weight, and
+ * they run at nice 10), and with two per core each still gets at least half a
+ * core: a program within its CPU limit (5 s) ends within its wall-clock limit
+ * (10 s) and keeps its verdict. See docs/DECISIONS.md.
+ */
+export const RUN_SLOTS_PER_CORE = 2;
+
 /** What a worker announces once its sandbox is ready. */
 export interface WorkerInfo {
   backend: 'bubblewrap' | 'wasm';
@@ -38,12 +57,12 @@ export interface WorkerInfo {
   languages: RunLanguage[];
 }
 
-/** Server → worker thread (embedded shape). */
-export type ToWorkerThread =
+/** Server → the worker child process (embedded shape). */
+export type ToEmbeddedWorker =
   { type: 'run'; job: RunJob } | { type: 'cancel'; runId: string } | { type: 'close' };
 
-/** Worker thread → server (embedded shape). */
-export type FromWorkerThread =
+/** The worker child process → server (embedded shape). */
+export type FromEmbeddedWorker =
   | ({ type: 'ready' } & WorkerInfo)
   | { type: 'failed'; message: string }
   | { type: 'progress'; progress: JobProgress }

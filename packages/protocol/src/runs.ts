@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FunctionSignature, ReturnComparison } from './signature.js';
 
 /** Limits on what a run request may carry; the server enforces them with 400s naming the field. */
 export const MAX_SOURCE_BYTES = 256 * 1024;
@@ -123,7 +124,25 @@ export interface ProblemSummary {
 export interface ProblemView extends ProblemSummary {
   /** Markdown. */
   statement: string;
+  /** The stdin/stdout cases' visible examples (none for a function-only problem). */
   examples: { stdin: string; expected: string }[];
   hiddenCaseCount: number;
+  /** Set when the problem is (also) judged by calling a function. */
+  function: FunctionProblemView | null;
   limits: { cpuMs: number; wallMs: number; memoryBytes: number };
+}
+
+/**
+ * A function-signature problem: the candidate writes the function, a driver
+ * calls it once per case. Languages with a starter here are judged this way;
+ * others by the stdin/stdout cases, if the problem has them.
+ */
+export interface FunctionProblemView {
+  signature: FunctionSignature;
+  comparison: ReturnComparison;
+  /** The stub to start from, by language id. */
+  starters: Record<string, string>;
+  /** Visible cases: the arguments by name (`nums = [2,7]`, one a line) and the returned JSON. */
+  examples: { arguments: string; expected: string }[];
+  hiddenCaseCount: number;
 }

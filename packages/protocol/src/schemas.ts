@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGE_IDS, DEFAULT_LANGUAGE } from './languages.js';
+import type { InterviewState } from './interviews.js';
 
 /** Room ids are 128 random bits in base64url: the link itself is the key. */
 export const RoomIdSchema = z
@@ -34,6 +35,8 @@ export const RoomSchema = z.object({
   language: LanguageSchema,
   createdAt: z.string(),
   joinUrl: z.string(),
+  /** `interview`: owned, with roles and a lobby; `scratch`: an open pad without interviewer powers. */
+  kind: z.enum(['scratch', 'interview']),
 });
 export type Room = z.infer<typeof RoomSchema>;
 
@@ -45,6 +48,8 @@ export const HandshakeSchema = z.object({
   color: ColorSchema.optional(),
   /** An account's access token (see /api/auth); absent for guests. */
   accessToken: z.string().max(4096).optional(),
+  /** A candidate's room-scoped credential from `POST /api/interviews/:id/lobby`. */
+  guestToken: z.string().max(64).optional(),
 });
 export type Handshake = z.input<typeof HandshakeSchema>;
 
@@ -63,6 +68,16 @@ export const BinarySchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array,
 export const WelcomeSchema = z.object({
   protocolVersion: z.number(),
   room: RoomSchema,
-  self: z.object({ sessionId: z.string(), name: z.string(), color: z.string() }),
+  self: z.object({
+    sessionId: z.string(),
+    name: z.string(),
+    color: z.string(),
+    /** `scratch` in rooms without an owner; the stored role in interview rooms. */
+    role: z.enum(['scratch', 'host', 'interviewer', 'observer', 'candidate']),
+    /** The participant behind this session in interview rooms. */
+    participantId: z.string().nullable(),
+  }),
+  /** Interview rooms: the state everyone may see (never unrevealed hints). */
+  interview: z.custom<InterviewState>().nullable(),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;

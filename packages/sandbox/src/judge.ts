@@ -1,11 +1,13 @@
 /**
- * A judged run: compile once, run every test case in turn, compare outputs.
+ * A judged run: compile once, run every test case in turn, compare outputs
+ * (or, for a function problem, the returned values the driver printed).
  * Hidden cases are redacted here, at the source: their views carry only the
  * index, the verdict and the figures, never the input, expected output or
  * what the program printed.
  */
 import type { CaseView, Verdict } from '@tandem/protocol';
 import { outputsMatch } from './compare.js';
+import { functionCase, jobSources, type CaseOutcome } from './function-cases.js';
 import { compile, runLimits, stepVerdict } from './steps.js';
 import type {
   JudgeRequest,
@@ -21,9 +23,16 @@ export async function judge(
   request: JudgeRequest,
 ): Promise<JudgeResult> {
   const total = request.cases.length;
-  const workspace = await backend.prepare([{ name: language.sourceFile, content: request.source }]);
+  const sources = jobSources(language, request.source, request.harness);
+  const workspace = await backend.prepare(sources.files);
   try {
-    const compiled = await compile(backend, language, workspace, request.signal);
+    const compiled = await compile(
+      backend,
+      language,
+      workspace,
+      request.signal,
+      sources.compileAlso,
+    );
     if (compiled.failed) {
       return {
         verdict: compiled.failed,
@@ -45,7 +54,10 @@ export async function judge(
         limits,
         signal: request.signal,
       });
-      const view = caseView(index, testCase, step, caseVerdict(step, language, testCase.expected));
+      const outcome = request.harness
+        ? functionCase(request.harness, language, testCase, step)
+        : stdioCase(step, language, testCase);
+      const view = caseView(index, testCase, step, outcome);
       cases.push(view);
       request.onCase?.(view);
     }
@@ -61,10 +73,18 @@ export async function judge(
   }
 }
 
-function caseVerdict(step: StepResult, language: LanguageSpec, expected: string): Verdict {
-  const verdict = stepVerdict(step, language);
-  if (verdict !== 'ok') return verdict;
-  return outputsMatch(step.stdout, expected) ? 'accepted' : 'wrong_answer';
+/** A stdin/stdout case: the output compared with the expected text. */
+function stdioCase(
+  step: StepResult,
+  language: LanguageSpec,
+  testCase: JudgeRequest['cases'][number],
+): CaseOutcome {
+  let verdict = stepVerdict(step, language);
+  if (verdict === 'ok') {
+    verdict = outputsMatch(step.stdout, testCase.expected) ? 'accepted' : 'wrong_answer';
+  }
+  const { stdin, expected } = testCase;
+  return { verdict, shown: { stdin, expected, stdout: step.stdout, stderr: step.stderr } };
 }
 
 /** Accepted when every case passed; otherwise the verdict of the first case that did not. */
@@ -75,22 +95,14 @@ function overallVerdict(cases: CaseView[], total: number, signal?: AbortSignal):
   return 'accepted';
 }
 
-export function caseView(
+/** A case's view showing what the person reads of it, unless it is hidden. */
+function caseView(
   index: number,
   testCase: JudgeRequest['cases'][number],
   step: StepResult,
-  verdict: Verdict,
+  { verdict, shown }: CaseOutcome,
 ): CaseView {
   const figures = { wallMs: step.wallMs, cpuMs: step.cpuMs, memoryKb: step.memoryKb };
   if (testCase.hidden) return { index, hidden: true, verdict, ...figures };
-  return {
-    index,
-    hidden: false,
-    verdict,
-    ...figures,
-    stdin: testCase.stdin,
-    expected: testCase.expected,
-    stdout: step.stdout,
-    stderr: step.stderr,
-  };
+  return { index, hidden: false, verdict, ...figures, ...shown };
 }

@@ -12,6 +12,7 @@ import { BubblewrapBackend } from './bubblewrap/backend.js';
 import { execute } from './execute.js';
 import { judge } from './judge.js';
 import { LANGUAGES } from './languages.js';
+import { SandboxError } from './sandbox-error.js';
 import { WasmBackend } from './wasm/index.js';
 import type {
   ExecuteRequest,
@@ -21,6 +22,8 @@ import type {
   LanguageSpec,
   SandboxBackend,
 } from './types.js';
+
+export { SandboxError, type SandboxErrorCode } from './sandbox-error.js';
 
 export interface SandboxLogger {
   info(object: object, message?: string): void;
@@ -49,26 +52,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export type SandboxErrorCode =
-  'SANDBOX_UNAVAILABLE' | 'SANDBOX_UNKNOWN_LANGUAGE' | 'SANDBOX_CLOSED';
-
-export class SandboxError extends Error {
-  constructor(
-    readonly code: SandboxErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SandboxError';
-  }
-}
-
 const silent: SandboxLogger = { info() {}, warn() {}, error() {} };
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? silent;
   const wanted = options.backend ?? 'auto';
   const candidates: SandboxBackend[] = options.backends ?? [
-    new BubblewrapBackend(),
+    new BubblewrapBackend({
+      onCleanupError: (err) => logger.warn({ err }, 'sandbox clean-up after a job failed'),
+    }),
     new WasmBackend(),
   ];
   const registry = options.languages ?? LANGUAGES;

@@ -4,6 +4,7 @@
  * these.
  */
 import type { Verdict } from '@tandem/protocol';
+import { SOURCE_DIR } from './languages.js';
 import {
   DEFAULT_COMPILE_LIMITS,
   DEFAULT_RUN_LIMITS,
@@ -49,17 +50,22 @@ export interface Compiled {
   failed: Verdict | null;
 }
 
-/** Compiles the job's sources in its workspace, if the language has a compile step. */
+/**
+ * Compiles the job's sources in its workspace, if the language has a compile
+ * step; `alsoCompile` are further source files to give the compiler (a
+ * function problem's driver).
+ */
 export async function compile(
   backend: SandboxBackend,
   language: LanguageSpec,
   workspace: Workspace,
   signal?: AbortSignal,
+  alsoCompile: string[] = [],
 ): Promise<Compiled> {
   if (!language.compile) return { step: null, failed: null };
   const step = await backend.step({
     language,
-    argv: language.compile,
+    argv: [...language.compile, ...alsoCompile.map((name) => `${SOURCE_DIR}/${name}`)],
     files: [],
     workspace,
     stdin: '',

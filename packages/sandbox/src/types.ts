@@ -4,7 +4,7 @@
  * any backend) turn steps into verdicts. Every backend passes the same
  * contract suite.
  */
-import type { CaseView, StepView, Verdict } from '@tandem/protocol';
+import type { CaseView, FunctionHarness, StepView, Verdict } from '@tandem/protocol';
 
 export interface Limits {
   /** CPU time of all processes of the step together. */
@@ -155,7 +155,13 @@ export interface ExecuteResult {
 export interface JudgeRequest {
   language: string;
   source: string;
+  /**
+   * For a function problem (`harness` set), `stdin` is the case's arguments as
+   * a JSON array and `expected` the returned value as JSON.
+   */
   cases: { stdin: string; expected: string; hidden: boolean }[];
+  /** Judge a function: the source is only the candidate's function; a driver calls it. */
+  harness?: FunctionHarness | null;
   limits?: Partial<Limits>;
   signal?: AbortSignal;
   onCase?: (result: CaseView) => void;

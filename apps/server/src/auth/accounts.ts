@@ -22,7 +22,7 @@ export interface AccountServiceDeps {
 export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
-  /** Creates an account with a password. Throws VALIDATION_FAILED, PASSWORD_TOO_COMMON or EMAIL_TAKEN. */
+  /** Creates an account with a password (length already checked by the schema). Throws PASSWORD_TOO_COMMON or EMAIL_TAKEN. */
   async signUp(body: SignUpBody): Promise<StoredUser> {
     checkNewPassword(body.password);
     const passwordHash = await hashPassword(body.password);

@@ -22,6 +22,8 @@ import { TwoFactor } from './two-factor.js';
 export interface InstalledAuth {
   auth: Authenticator;
   sessions: Sessions;
+  /** The deployment's secret, for keys derived from it (the provider sign-in flow cookie). */
+  authSecret: Uint8Array;
 }
 
 export async function installAuth(
@@ -29,8 +31,9 @@ export async function installAuth(
   deps: { config: Config; store: Store; logger: Logger; onSignedUp?: OnSignedUp | undefined },
 ): Promise<InstalledAuth> {
   const { config, store, logger, onSignedUp } = deps;
+  const authSecret = await loadAuthSecret(config, logger);
   const tokens = new AccessTokens(
-    await loadAuthSecret(config, logger),
+    authSecret,
     config.publicUrl === undefined ? 'tandem' : new URL(config.publicUrl).origin,
     config.accessTokenTtlSeconds,
   );
@@ -48,5 +51,5 @@ export async function installAuth(
   await http.register(authRoutes, { config, accounts, signIn, sessions });
   await http.register(meRoutes, { auth, store });
   await http.register(twoFactorRoutes, { auth, store, twoFactor });
-  return { auth, sessions };
+  return { auth, sessions, authSecret };
 }

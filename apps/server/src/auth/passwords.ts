@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@tandem/protocol';
 import { AppError } from '../errors.js';
 
 /** Argon2id is `Algorithm.Argon2id`, a const enum the package's types cannot export to us. */
@@ -36,16 +35,11 @@ export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
-/** Throws VALIDATION_FAILED (length) or PASSWORD_TOO_COMMON for a password that may not be chosen. */
+/**
+ * Throws PASSWORD_TOO_COMMON for a password on the list. The length rule
+ * (8 to 128 characters) is the request schema's, checked at the edge.
+ */
 export function checkNewPassword(password: string): void {
-  const length = [...normalizePassword(password)].length;
-  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `password: the password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
-      'password',
-    );
-  }
   if (commonPasswords().has(normalizePassword(password).toLowerCase())) {
     throw new AppError('PASSWORD_TOO_COMMON', undefined, 'password');
   }

@@ -15,6 +15,8 @@ export interface InterServerEvents {
   'replica:awareness': (roomId: string, update: Uint8Array) => void;
   /** Someone joined a room on another node: announce the presence of this node's people in it. */
   'replica:hello': (roomId: string) => void;
+  /** An interview's control state (lock, Run, end) changed on another node: re-read it. */
+  'interview:controls': (roomId: string) => void;
 }
 
 /** How many updates one repair reads per room at most; the rest waits for the next round. */

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoredInterview } from '../store/store.js';
 import { awarenessClientIds } from './awareness-guard.js';
 import { applyUntrustedUpdateV2 } from './bounded-decoder.js';
 import { loadReplica } from './load-replica.js';
@@ -19,6 +19,13 @@ export class RoomSession {
   private readonly connections = new Set<string>();
   /** Updates committed since the last snapshot; compaction resets it. */
   sinceSnapshot = 0;
+  /**
+   * The interview's control state (lock, Run, end) as this node last read or
+   * changed it, for the per-edit checks; null in scratch rooms. Every
+   * command refreshes it on every node (socket-server), and each handshake
+   * reads it fresh from the store.
+   */
+  control: StoredInterview | null = null;
   /** The highest store sequence number this replica has read, and the one of the round before. */
   private seqSeen: number;
   private seqFloor: number;

@@ -4,6 +4,9 @@ import { Server, type Socket } from 'socket.io';
 import {
   CLOSE_CODES,
   HandshakeSchema,
+  InterviewCommandSchema,
+  ScorecardBodySchema,
+  isStaff,
   PROTOCOL_VERSION,
   RoomCommandSchema,
   RunRequestSchema,
@@ -16,13 +19,16 @@ import {
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Account, Authenticator } from '../auth/principal.js';
 import type { Config } from '../config.js';
+import type { InterviewService } from '../interviews/interview-service.js';
+import { appendNoteUpdate, notesSyncReply } from '../interviews/notes.js';
+import { authorize, checkControls, type Member } from '../interviews/permissions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { socketOriginAllowed } from '../http/security.js';
 import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
-import type { Store, StoredRoom } from '../store/store.js';
+import type { Store, StoredParticipant, StoredRoom } from '../store/store.js';
 import type { UpdateBatcher } from './batcher.js';
 import { AbuseMeter } from './abuse-meter.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -36,9 +42,14 @@ interface SocketData {
   sessionId: string;
   name: string;
   color: string;
-  session: RoomSession;
   baseUrl: string;
   room: StoredRoom;
+  /** Who this socket is, from the role stored on the server (read at the handshake). */
+  member: Member;
+  /** A candidate waiting in the lobby: no document, no presence, only `lobby:status`. */
+  lobby: StoredParticipant | null;
+  /** The room's replica and presence; null for lobby sockets. */
+  session: RoomSession | null;
   /** The account whose access token the handshake carried (checked), or null for a guest. */
   account: Account | null;
 }
@@ -60,6 +71,7 @@ const PALETTE = [
 
 export interface SocketServerDeps {
   runs: RunService;
+  interviews: InterviewService;
   config: Config;
   store: Store;
   registry: RoomRegistry;
@@ -92,7 +104,7 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
  * logic behind it trusts its inputs.
  */
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
-  const { config, store, registry, batcher, logger, runs, cluster } = deps;
+  const { config, store, registry, batcher, logger, runs, cluster, interviews } = deps;
   const authenticator = deps.auth;
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -118,6 +130,24 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   runs.publish = (view) => {
     if (view.roomId) io.to(view.roomId).emit('run:update', view);
   };
+  interviews.broadcast = {
+    state: (roomId, state) => io.to(roomId).emit('interview:state', state),
+    staff: (roomId, staff) => io.to(staffChannel(roomId)).emit('interview:staff', staff),
+    lobby: (participantId, status) =>
+      io.to(participantChannel(participantId)).emit('lobby:status', status),
+    close: (participantId, code, reason) => {
+      // Through the adapter, so the participant's sockets on every node end at once.
+      io.to(participantChannel(participantId)).emit('session:closed', { code, reason });
+      io.in(participantChannel(participantId)).disconnectSockets(true);
+    },
+    controls: (roomId, interview) => {
+      registry.ifLoaded(roomId, (session) => {
+        session.control = interview;
+      });
+      // Other nodes serving this room re-read it, so their per-edit checks follow at once.
+      if (cluster) io.serverSideEmit('interview:controls', roomId);
+    },
+  };
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as Record<string, unknown>;
@@ -140,7 +170,9 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         ),
       );
     }
-    const { roomId, name, color, accessToken } = parsed.data;
+    const { roomId, name, color, accessToken, guestToken } = parsed.data;
+    const sessionId = randomBytes(9).toString('base64url');
+    let resolution;
     let account: Account | null = null;
     if (accessToken !== undefined) {
       account = await authenticator.fromAccessToken(accessToken).catch((err: unknown) => {
@@ -152,16 +184,38 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     try {
       const room = await store.getRoom(roomId);
       if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
-      const sessionId = randomBytes(9).toString('base64url');
+      try {
+        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId);
+      } catch (err) {
+        if (err instanceof AppError) return next(handshakeError(err.toBody()));
+        throw err;
+      }
       const host = socket.handshake.headers.host ?? 'localhost';
+      const lobby = resolution.kind === 'lobby' ? resolution.participant : null;
+      const member: Member =
+        resolution.kind === 'lobby'
+          ? {
+              roomId,
+              role: 'candidate',
+              participantId: lobby!.id,
+              accountId: null,
+              name: lobby!.name,
+              sessionId,
+            }
+          : resolution.member;
+      const session = lobby ? null : await registry.acquire(roomId);
+      if (session && resolution.kind === 'member') session.control = resolution.interview;
       socket.data = {
         roomId,
         sessionId,
-        name,
+        // In interview rooms the name is the stored one (account or lobby request), not the handshake's.
+        name: resolution.kind === 'scratch' ? name : member.name,
         color: color ?? PALETTE[Math.abs(hash(sessionId)) % PALETTE.length]!,
-        session: await registry.acquire(roomId),
+        session,
         baseUrl: config.publicUrl ?? `${socket.handshake.secure ? 'https' : 'http'}://${host}`,
         room,
+        member,
+        lobby,
         account,
       };
       next();
@@ -184,12 +238,24 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     io.to(roomId).emit('awareness:update', update);
     toPeers('replica:awareness', roomId, update);
   });
+  if (cluster) {
+    io.on('interview:controls', (roomId) => {
+      registry.ifLoaded(roomId, (session) => {
+        store.interviews.get(roomId).then(
+          (interview) => {
+            session.control = interview;
+          },
+          (err: unknown) => logger.warn({ err, roomId }, 'interview controls could not be re-read'),
+        );
+      });
+    });
+  }
 
   function onConnection(socket: IoSocket): void {
-    const { roomId, session, sessionId } = socket.data;
-    const log = logger.child({ roomId, sessionId });
+    const { roomId, sessionId, member } = socket.data;
+    const log = logger.child({ roomId, sessionId, participantId: member.participantId });
     const abuse = new AbuseMeter(config.abuseLimit, 60_000);
-    session.addConnection(socket.id);
+    if (member.participantId) void socket.join(participantChannel(member.participantId));
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
@@ -197,6 +263,13 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       handle(event, args, ack).catch((err: unknown) => refuse(event, err, ack));
     });
 
+    const { lobby, session } = socket.data;
+    if (lobby || !session) {
+      // A waiting candidate hears only about its own request; admission makes it reconnect.
+      if (lobby) socket.emit('lobby:status', interviews.lobbyStatus(lobby));
+      return;
+    }
+    session.addConnection(socket.id);
     socket.on('disconnect', () => {
       const removed = session.removeConnection(socket.id);
       if (removed.length > 0) {
@@ -207,19 +280,39 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       registry.release(session);
     });
 
+    const staff = isStaff(member.role);
     void socket.join(roomId);
+    if (staff) void socket.join(staffChannel(roomId));
+    const interview = session.control;
     // Presence set on other nodes reaches this node only when it changes; ask for it now.
     if (cluster) io.serverSideEmit('replica:hello', roomId);
     socket.emit('session:welcome', {
       protocolVersion: PROTOCOL_VERSION,
-      room: toRoom(socket.data.room, socket.data.baseUrl),
-      self: { sessionId, name: socket.data.name, color: socket.data.color },
+      room: toRoom(socket.data.room, socket.data.baseUrl, interview ? 'interview' : 'scratch'),
+      self: {
+        sessionId,
+        name: socket.data.name,
+        color: socket.data.color,
+        role: member.role,
+        participantId: member.participantId,
+      },
+      interview: interview ? interviews.state(interview) : null,
     });
+    if (staff && interview) {
+      void interviews.staffView(roomId, interview).then(
+        (view) => socket.emit('interview:staff', view),
+        (err: unknown) => log.warn({ err }, 'staff view failed'),
+      );
+    }
     const present = session.awarenessClients();
     if (present.length > 0)
       socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));
 
     async function handle(event: string, args: unknown[], ack: AckFn | undefined): Promise<void> {
+      if (lobby || !session) {
+        log.warn({ event }, 'lobby socket sent a room event; refused');
+        throw new AppError('FORBIDDEN', 'Wait until an interviewer lets you in.');
+      }
       switch (event) {
         case 'sync:step1': {
           const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
@@ -229,6 +322,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'doc:update': {
           const update = asBinary(args[0], config.maxUpdateBytes, 'the update');
           const reply = requireAck(ack);
+          authorize(member, 'doc:edit', log);
+          checkControls(member, 'doc:edit', session.control);
           try {
             session.applyUpdate(update, socket.id);
           } catch (err) {
@@ -256,9 +351,13 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'room:command': {
           const reply = requireAck(ack);
           const command = parse(RoomCommandSchema, args[0]);
+          const action = command.type === 'set-title' ? 'room:set-title' : 'room:set-language';
+          authorize(member, action, log);
+          checkControls(member, action, session.control);
           const updated = toRoom(
             await applyRoomCommand(store, roomId, command, sessionId),
             socket.data.baseUrl,
+            session.control ? 'interview' : 'scratch',
           );
           socket.to(roomId).emit('room:state', updated);
           reply({ ok: true, room: updated });
@@ -267,6 +366,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'run:start': {
           const reply = requireAck(ack);
           const request = parse(RunRequestSchema, args[0]);
+          authorize(member, 'run', log);
+          checkControls(member, 'run', session.control);
           const run = await runs.start(request, { id: sessionId, name: socket.data.name }, roomId);
           reply({ ok: true, run });
           return;
@@ -274,8 +375,41 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'run:cancel': {
           const reply = requireAck(ack);
           const { runId } = parse(RunCancelSchema, args[0]);
+          authorize(member, 'run', log);
+          checkControls(member, 'run', session.control);
           await runs.cancel(runId, roomId);
           reply({ ok: true });
+          return;
+        }
+        case 'interview:command': {
+          const reply = requireAck(ack);
+          const command = parse(InterviewCommandSchema, args[0]);
+          reply({
+            ok: true,
+            ...(await interviews.command(member, command, socket.data.baseUrl, log)),
+          });
+          return;
+        }
+        case 'notes:sync': {
+          const reply = requireAck(ack);
+          const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
+          authorize(member, 'notes:read', log);
+          reply({ ok: true, ...(await notesSyncReply(store, roomId, sv)) });
+          return;
+        }
+        case 'notes:update': {
+          const reply = requireAck(ack);
+          const update = asBinary(args[0], config.maxUpdateBytes, 'the notes update');
+          authorize(member, 'notes:write', log);
+          await appendNoteUpdate(store, roomId, member.accountId ?? sessionId, update);
+          socket.to(staffChannel(roomId)).emit('notes:update', update);
+          reply({ ok: true });
+          return;
+        }
+        case 'scorecard:save': {
+          const reply = requireAck(ack);
+          const body = parse(ScorecardBodySchema, args[0]);
+          reply({ ok: true, scorecard: await interviews.saveScorecard(member, body, log) });
           return;
         }
         default:
@@ -307,6 +441,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
 }
 
 const RunCancelSchema = z.object({ runId: z.string().max(64) });
+
+/** Socket.IO rooms: a room's staff (notes, lobby, scorecards) and each participant's own sockets. */
+const staffChannel = (roomId: string) => `staff:${roomId}`;
+const participantChannel = (participantId: string) => `participant:${participantId}`;
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

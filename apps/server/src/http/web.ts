@@ -15,7 +15,7 @@ export function defaultWebDir(): string {
  * routes (`/`, `/r/:id`, the account pages), so a shared link opens the room. Unknown API paths
  * keep a JSON 404.
  */
-/** Pages of the app with a fixed path (rooms are `/r/:id`). */
+/** Pages of the app with a fixed path (rooms are `/r/:id`, invite links `/team/:id` and `/join/:id`). */
 const APP_PAGES = new Set(['/', '/signin', '/signup', '/settings']);
 
 export async function serveWeb(app: FastifyInstance, webDir: string): Promise<void> {
@@ -28,7 +28,7 @@ export async function serveWeb(app: FastifyInstance, webDir: string): Promise<vo
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const appRoute = APP_PAGES.has(url) || url.startsWith('/r/');
+    const appRoute = APP_PAGES.has(url) || /^\/(r|team|join)\/[^/]+\/?$/.test(url);
     if (built && request.method === 'GET' && appRoute) {
       return reply.type('text/html').sendFile('index.html');
     }

@@ -8,12 +8,13 @@ export function newRoomId(): string {
 }
 
 /** The public view of a room; `baseUrl` is PUBLIC_URL or the origin the request came to. */
-export function toRoom(room: StoredRoom, baseUrl: string): Room {
+export function toRoom(room: StoredRoom, baseUrl: string, kind: Room['kind']): Room {
   return {
     id: room.id,
     title: room.title,
     language: room.language,
     createdAt: room.createdAt.toISOString(),
     joinUrl: new URL(`/r/${room.id}`, baseUrl).toString(),
+    kind,
   };
 }

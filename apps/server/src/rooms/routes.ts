@@ -7,7 +7,8 @@ import { ErrorSchema } from '../http/schemas.js';
 import type { Store } from '../store/store.js';
 import { newRoomId, toRoom } from './room-view.js';
 
-function baseUrl(config: Config, request: { protocol: string; host: string }): string {
+/** PUBLIC_URL, or the origin the request came to: where links point. */
+export function baseUrl(config: Config, request: { protocol: string; host: string }): string {
   return config.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
@@ -41,7 +42,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }>
     },
     async (request, reply) => {
       const stored = await store.createRoom({ id: newRoomId(), ...request.body }, null);
-      return reply.code(201).send(toRoom(stored, baseUrl(config, request)));
+      return reply.code(201).send(toRoom(stored, baseUrl(config, request), 'scratch'));
     },
   );
 
@@ -58,7 +59,8 @@ export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }>
     async (request) => {
       const stored = await store.getRoom(request.params.id);
       if (!stored) throw new AppError('ROOM_NOT_FOUND');
-      return toRoom(stored, baseUrl(config, request));
+      const interview = await store.interviews.get(stored.id);
+      return toRoom(stored, baseUrl(config, request), interview ? 'interview' : 'scratch');
     },
   );
 };

@@ -11,7 +11,7 @@ export interface ExecutorHandlers {
 /**
  * The seam between the server and the workers that own the sandbox. The server
  * never runs untrusted code: it hands jobs over and relays what comes back.
- * Embedded shape: a worker thread; scaled shape: the job queue.
+ * Embedded shape: a worker child process; scaled shape: the job queue.
  */
 export interface RunExecutor {
   /** Resolves once a worker is ready; rejects when the sandbox cannot start. */

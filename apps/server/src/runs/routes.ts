@@ -11,6 +11,10 @@ import { ErrorSchema } from '../http/schemas.js';
 import type { Store } from '../store/store.js';
 import type { ProblemCatalog } from './problems.js';
 import type { RunService } from './run-service.js';
+import type { Authenticator } from '../auth/principal.js';
+import type { InterviewService } from '../interviews/interview-service.js';
+import { credentialsOf } from '../interviews/routes.js';
+import { authorize, checkControls } from '../interviews/permissions.js';
 
 const Anything = z.any();
 
@@ -19,7 +23,9 @@ export const runRoutes: FastifyPluginAsyncZod<{
   store: Store;
   runs: RunService;
   problems: ProblemCatalog;
-}> = async (app, { store, runs, problems }) => {
+  interviews: InterviewService;
+  authenticator: Authenticator;
+}> = async (app, { store, runs, problems, interviews, authenticator }) => {
   app.get(
     '/api/languages',
     {
@@ -83,8 +89,16 @@ export const runRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      if (!(await store.getRoom(request.params.id))) throw new AppError('ROOM_NOT_FOUND');
-      const who = { id: `ip:${request.ip}`, name: 'API' };
+      const { member, interview } = await interviews.member(
+        request.params.id,
+        await credentialsOf(authenticator, request),
+        'rest',
+      );
+      authorize(member, 'run', request.log);
+      checkControls(member, 'run', interview);
+      const who = interview
+        ? { id: member.participantId!, name: member.name }
+        : { id: `ip:${request.ip}`, name: 'API' };
       const run = await runs.start(request.body, who, request.params.id);
       if (request.query.wait === 'false') return reply.code(202).send(run);
       return reply.code(200).send(await runs.finished(run.id));
@@ -104,6 +118,10 @@ export const runRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const run = await runs.get(request.params.id);
       if (!run) throw new AppError('RUN_NOT_FOUND');
+      // A run of an interview room is for its members only.
+      if (run.roomId && (await store.interviews.get(run.roomId))) {
+        await interviews.member(run.roomId, await credentialsOf(authenticator, request), 'rest');
+      }
       return run;
     },
   );

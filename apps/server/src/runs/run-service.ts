@@ -72,12 +72,21 @@ function toView(run: StoredRun, queuePosition: number | null): RunView {
  * (queued rows are the persisted queue), hands at most `concurrency` jobs to
  * the executor at a time, keeps live views with queue positions, and publishes
  * every change to the run's room.
+ *
+ * A run that finds a free slot goes to the executor while its row is being
+ * written (stored as running, so no second write follows). Nobody hears of
+ * it before the row is stored: not its room, not the requester; its result
+ * is stored only after the row, and published only after it is stored.
  */
 export class RunService {
   private readonly queue: StoredRun[] = [];
   private readonly live = new Map<string, RunView>();
   private readonly waiters = new Map<string, ((view: RunView) => void)[]>();
   private readonly running = new Set<string>();
+  /** Runs given to the executor whose row is still being written. */
+  private readonly persisting = new Map<string, Promise<void>>();
+  /** Runs stored as running already: their `started` needs no write. */
+  private readonly storedRunning = new Set<string>();
   private readonly perUser: RateLimiter;
   private readonly perRoom: RateLimiter;
   private readonly executor: RunExecutor;
@@ -190,8 +199,18 @@ export class RunService {
         'language',
       );
     }
-    if (request.problemId !== undefined && !this.deps.problems.get(request.problemId)) {
-      throw new AppError('PROBLEM_NOT_FOUND', `No problem "${request.problemId}"`, 'problemId');
+    if (request.problemId !== undefined) {
+      const problem = this.deps.problems.get(request.problemId);
+      if (!problem) {
+        throw new AppError('PROBLEM_NOT_FOUND', `No problem "${request.problemId}"`, 'problemId');
+      }
+      if (!this.deps.problems.judging(problem, request.language)) {
+        throw new AppError(
+          'LANGUAGE_NOT_FOR_PROBLEM',
+          `"${problem.title}" is judged by calling ${problem.function?.signature.name ?? 'a function'}, which ${request.language} cannot do here; pick another language`,
+          'language',
+        );
+      }
     }
     const userWait = this.perUser.take(who.id);
     if (userWait > 0) {
@@ -232,11 +251,31 @@ export class RunService {
       createdAt: new Date(),
       finishedAt: null,
     };
-    await this.deps.store.runs.create(run);
-    this.queue.push(run);
-    const view = this.update(toView(run, this.queue.length));
-    this.pump();
-    return this.live.get(run.id) ?? view;
+    const backend = this.info.backend;
+    if (this.queue.length > 0 || this.running.size >= this.deps.concurrency) {
+      await this.deps.store.runs.create(run);
+      this.queue.push(run);
+      const view = this.update(toView(run, this.queue.length));
+      this.pump();
+      return this.live.get(run.id) ?? view;
+    }
+    const persisted = this.deps.store.runs.create(run, backend);
+    this.persisting.set(run.id, persisted);
+    this.storedRunning.add(run.id);
+    this.dispatch({ ...run, status: 'running', backend });
+    try {
+      await persisted;
+    } catch (err) {
+      // Its result will find no row and be dropped.
+      this.executor.cancel(run.id);
+      throw err;
+    } finally {
+      this.persisting.delete(run.id);
+    }
+    const view = this.live.get(run.id);
+    if (!view) return toView({ ...run, status: 'running', backend }, null);
+    this.publish(view);
+    return view;
   }
 
   /** Stops a queued or running run; a run of another room is not found. */
@@ -292,26 +331,31 @@ export class RunService {
 
   private pump(): void {
     while (this.info && this.running.size < this.deps.concurrency && this.queue.length > 0) {
-      const run = this.queue.shift()!;
-      this.running.add(run.id);
-      this.executor.start(this.toJob(run));
-      this.update({
-        ...(this.live.get(run.id) ?? toView(run, null)),
-        status: 'running',
-        queuePosition: null,
-      });
+      this.dispatch(this.queue.shift()!);
     }
     this.publishPositions();
   }
 
+  private dispatch(run: StoredRun): void {
+    this.running.add(run.id);
+    this.executor.start(this.toJob(run));
+    this.update({
+      ...(this.live.get(run.id) ?? toView(run, null)),
+      status: 'running',
+      queuePosition: null,
+    });
+  }
+
   private toJob(run: StoredRun): RunJob {
     const problem = run.problemId ? this.deps.problems.get(run.problemId) : undefined;
+    const judging = problem ? this.deps.problems.judging(problem, run.language) : null;
     return {
       runId: run.id,
       language: run.language,
       source: run.source,
       stdin: run.stdin,
-      cases: problem ? problem.cases : null,
+      cases: judging?.cases ?? null,
+      harness: judging?.harness ?? null,
       limits: problem ? problem.limits : null,
     };
   }
@@ -328,9 +372,13 @@ export class RunService {
     if (!view) return;
     switch (progress.type) {
       case 'started':
-        void this.deps.store.runs
-          .markRunning(progress.runId, progress.backend)
-          .catch((err: unknown) => this.deps.logger.warn({ err }, 'could not mark run as running'));
+        if (!this.storedRunning.delete(progress.runId)) {
+          void this.deps.store.runs
+            .markRunning(progress.runId, progress.backend)
+            .catch((err: unknown) =>
+              this.deps.logger.warn({ err }, 'could not mark run as running'),
+            );
+        }
         this.update({ ...view, backend: progress.backend });
         return;
       case 'case':
@@ -341,6 +389,7 @@ export class RunService {
 
   private async onResult(result: RunJobResult): Promise<void> {
     this.running.delete(result.runId);
+    this.storedRunning.delete(result.runId);
     try {
       await this.finish(result);
     } catch (err) {
@@ -352,6 +401,8 @@ export class RunService {
   private async finish(result: RunJobResult): Promise<void> {
     const { compile, result: step, summary } = result;
     const cases = result.cases ? redact(result.cases) : null;
+    // Its row first (a run that found a free slot may finish before its row is written).
+    await this.persisting.get(result.runId)?.catch(() => undefined);
     const stored = await this.deps.store.runs.finish(result.runId, {
       verdict: result.verdict,
       backend: result.backend,
@@ -368,7 +419,7 @@ export class RunService {
 
   private update(view: RunView): RunView {
     this.live.set(view.id, view);
-    this.publish(view);
+    if (!this.persisting.has(view.id)) this.publish(view);
     return view;
   }
 }

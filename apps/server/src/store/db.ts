@@ -160,7 +160,72 @@ export interface RecoveryCodesTable {
   used_at: Date | null;
 }
 
+export interface InterviewsTable {
+  room_id: string;
+  owner_account_id: string;
+  /** Invite link secrets, kept so staff can copy the links again; rotating replaces them. */
+  interviewer_key: string;
+  candidate_key: string;
+  problem_id: string | null;
+  /** `[{ index, at }]` of the current problem's revealed hints; JSON text in, array out. */
+  revealed_hints: ColumnType<{ index: number; at: string }[], string | undefined, string>;
+  editor_locked: ColumnType<boolean, boolean | undefined, boolean>;
+  run_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  ended_at: Date | null;
+}
+
+export interface InterviewParticipantsTable {
+  id: string;
+  room_id: string;
+  account_id: string | null;
+  /** SHA-256 (hex) of a candidate's guest token; null for accounts. */
+  guest_token_hash: string | null;
+  role: 'host' | 'interviewer' | 'observer' | 'candidate';
+  status: 'waiting' | 'admitted' | 'denied' | 'removed';
+  name: string;
+  email: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface InterviewNoteUpdatesTable {
+  seq: ColumnType<Int8, never, never>;
+  room_id: string;
+  author: string;
+  at: Date;
+  update: Uint8Array;
+}
+
+export interface InterviewScorecardsTable {
+  room_id: string;
+  participant_id: string;
+  ratings: ColumnType<Record<string, number | null>, string, string>;
+  recommendation: string | null;
+  comments: string;
+  updated_at: Date;
+}
+
+export interface IdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface ProfileFilesTable {
+  user_id: string;
+  kind: 'avatar' | 'resume';
+  blob_key: string;
+  content_type: string;
+  byte_size: number;
+  file_name: string;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
+  identities: IdentitiesTable;
+  profile_files: ProfileFilesTable;
   jobs: JobsTable;
   mail_sent: MailSentTable;
   users: UsersTable;
@@ -170,6 +235,10 @@ export interface Database {
   user_settings: UserSettingsTable;
   totp_credentials: TotpCredentialsTable;
   recovery_codes: RecoveryCodesTable;
+  interviews: InterviewsTable;
+  interview_participants: InterviewParticipantsTable;
+  interview_note_updates: InterviewNoteUpdatesTable;
+  interview_scorecards: InterviewScorecardsTable;
   runs: RunsTable;
   rooms: RoomsTable;
   doc_updates: DocUpdatesTable;

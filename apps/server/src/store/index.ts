@@ -17,6 +17,7 @@ import type { Store } from './store.js';
 export type * from './store.js';
 export { UnknownRoomError } from './sql-store.js';
 export { EmailTakenError } from './account-types.js';
+export { IdentityTakenError } from './profile-types.js';
 
 /** An error's message; Node reports a refused connection to several addresses with an empty one. */
 function reason(err: unknown): string {

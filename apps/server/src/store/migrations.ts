@@ -9,6 +9,9 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
 import { accountsMigration } from './migration-0003-accounts.js';
+import { interviewsMigration } from './migration-0005-interviews.js';
+import { identitiesMigration } from './migration-0006-identities.js';
+import { uploadsMigration } from './migration-0007-uploads.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -132,6 +135,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0005_interviews': interviewsMigration,
+  '0006_identities': identitiesMigration,
+  '0007_uploads': uploadsMigration,
 };
 
 /**

@@ -26,7 +26,10 @@ function toRun(row: Selectable<RunsTable>): StoredRun {
 export class SqlRunStore implements RunStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(run: Parameters<RunStore['create']>[0]): Promise<void> {
+  async create(
+    run: Parameters<RunStore['create']>[0],
+    startedOn?: 'bubblewrap' | 'wasm',
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (run.roomId) await lockRooms(trx, [run.roomId]);
       await trx
@@ -40,9 +43,9 @@ export class SqlRunStore implements RunStore {
           problem_id: run.problemId,
           source: run.source,
           stdin: run.stdin,
-          status: 'queued',
+          status: startedOn ? 'running' : 'queued',
           verdict: null,
-          backend: null,
+          backend: startedOn ?? null,
           outcome: null,
           created_at: run.createdAt,
           finished_at: null,

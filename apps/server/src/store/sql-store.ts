@@ -26,9 +26,12 @@ import type { SentLog } from '@tandem/jobs';
 import { SqlJobStore } from './job-store.js';
 import { SqlRunStore } from './run-store.js';
 import { SqlSentLog } from './sent-mail-store.js';
-import type { JobStore, RunStore } from './store.js';
+import type { InterviewStore, JobStore, RunStore } from './store.js';
 import { SqlAccountStore } from './account-store.js';
 import type { AccountStore } from './account-types.js';
+import { SqlInterviewStore } from './interview-store.js';
+import { SqlIdentityStore, SqlProfileFileStore } from './profile-store.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 const ROOM_COLUMNS = ['id', 'title', 'language', 'created_at'] as const;
 
@@ -49,6 +52,9 @@ export class SqlStore implements Store {
   readonly jobs: JobStore;
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
+  readonly interviews: InterviewStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
@@ -57,6 +63,9 @@ export class SqlStore implements Store {
     this.jobs = new SqlJobStore(db);
     this.sentMail = new SqlSentLog(db);
     this.accounts = new SqlAccountStore(db);
+    this.interviews = new SqlInterviewStore(db);
+    this.identities = new SqlIdentityStore(db);
+    this.profileFiles = new SqlProfileFileStore(db);
   }
 
   async createRoom(

@@ -68,6 +68,17 @@ export function runsContract(ctx: ContractContext): void {
       expect(types).toEqual(['room.created', 'run.requested', 'run.finished']);
     });
 
+    it('stores a run that went straight to a worker as running, still unfinished', async () => {
+      const store = ctx.store();
+      const roomId = await ctx.newRoom();
+      const run = newRun(roomId);
+      await store.runs.create(run, 'wasm');
+      expect(await store.runs.get(run.id)).toMatchObject({ status: 'running', backend: 'wasm' });
+      expect((await store.runs.unfinished()).map((r) => r.id)).toContain(run.id);
+      const types = (await store.readTimeline(roomId, 0, 10)).map((e) => e.type);
+      expect(types).toEqual(['room.created', 'run.requested']);
+    });
+
     it('finishing twice changes nothing the second time', async () => {
       const store = ctx.store();
       const run = newRun(await ctx.newRoom());

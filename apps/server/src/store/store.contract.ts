@@ -15,6 +15,7 @@ import { bytes, roomId, T0, update } from './store.contract-fixtures.js';
 import { docLogContract } from './store.contract-log.js';
 import { runsContract } from './store.contract-runs.js';
 import { accountsContract } from './store.contract-accounts.js';
+import { interviewsContract } from './store.contract-interviews.js';
 
 export interface StoreHarness {
   store: Store;
@@ -112,6 +113,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
     docLogContract({ store: () => store, newRoom: () => newRoom() });
     runsContract({ store: () => store, newRoom: () => newRoom() });
     accountsContract({ store: () => store, newRoom: () => newRoom() });
+    interviewsContract({ store: () => store });
 
     describe('timeline', () => {
       it('appends entries and pages through them in order', async () => {

@@ -7,8 +7,12 @@
 import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
 import type { SentLog } from '@tandem/jobs';
 import type { AccountStore } from './account-types.js';
+import type { IdentityStore, ProfileFileStore } from './profile-types.js';
 
 export type * from './account-types.js';
+import type { InterviewStore } from './interview-types.js';
+export type * from './interview-types.js';
+export type * from './profile-types.js';
 
 export interface StoredRoom {
   id: string;
@@ -82,9 +86,14 @@ export interface StoredRun {
 
 /** Runs: their requests, states and results. Queued rows are the persisted queue. */
 export interface RunStore {
-  /** Stores a new queued run and its `run.requested` timeline entry (if in a room) in one transaction. */
+  /**
+   * Stores a new run and its `run.requested` timeline entry (if in a room) in
+   * one transaction: queued, or running on `startedOn` when it went straight
+   * to a worker (which spares a `markRunning`).
+   */
   create(
     run: Omit<StoredRun, 'status' | 'verdict' | 'backend' | 'outcome' | 'finishedAt'>,
+    startedOn?: 'bubblewrap' | 'wasm',
   ): Promise<void>;
   markRunning(id: string, backend: 'bubblewrap' | 'wasm'): Promise<void>;
   /** Stores the result and its `run.finished` timeline entry (if in a room) in one transaction. */
@@ -153,6 +162,9 @@ export interface Store {
   /** Which emails went out: the mail jobs' guard against sending twice (embedded shape). */
   readonly sentMail: SentLog;
   readonly accounts: AccountStore;
+  readonly interviews: InterviewStore;
+  readonly identities: IdentityStore;
+  readonly profileFiles: ProfileFileStore;
   /** Creates the room and its `room.created` timeline entry in one transaction. */
   createRoom(
     room: { id: string; title: string; language: LanguageId },

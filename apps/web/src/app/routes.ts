@@ -1,6 +1,10 @@
 export type Route =
   | { name: 'home' }
   | { name: 'room'; roomId: string }
+  /** The interviewer link (`/team/:roomId#key`): signed-in co-interviewers join here. */
+  | { name: 'team'; roomId: string }
+  /** The candidate link (`/join/:roomId#key`): a name, then the lobby. */
+  | { name: 'join'; roomId: string }
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'settings' }
@@ -19,6 +23,10 @@ export function matchRoute(pathname: string): Route {
   if (page) return page;
   const room = /^\/r\/([^/]+)\/?$/.exec(pathname);
   if (room?.[1]) return { name: 'room', roomId: decodeURIComponent(room[1]) };
+  const invite = /^\/(team|join)\/([^/]+)\/?$/.exec(pathname);
+  if (invite?.[2]) {
+    return { name: invite[1] === 'team' ? 'team' : 'join', roomId: decodeURIComponent(invite[2]) };
+  }
   return { name: 'not-found', path: pathname };
 }
 

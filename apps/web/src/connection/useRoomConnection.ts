@@ -8,9 +8,14 @@ import type { Identity } from './identity';
  * Opens the room's connection for as long as the calling component is mounted
  * (and the room or identity stay the same), and announces the user through
  * awareness in the shape y-codemirror.next renders remote cursors with.
- * Returns null until the connection exists.
+ * The handshake carries the signed-in account's access token and, for a
+ * candidate, the room's guest pass. Returns null until the connection exists.
  */
-export function useRoomConnection(roomId: string, identity: Identity): RoomConnection | null {
+export function useRoomConnection(
+  roomId: string,
+  identity: Identity,
+  guestToken: string | null = null,
+): RoomConnection | null {
   const [connection, setConnection] = useState<RoomConnection | null>(null);
   const { name, color } = identity;
 
@@ -20,8 +25,8 @@ export function useRoomConnection(roomId: string, identity: Identity): RoomConne
       roomId,
       name,
       color,
-      // Signed in: the handshake carries the account (read again at every reconnect).
       accessToken: session.accessToken,
+      ...(guestToken !== null && { guestToken }),
     });
     conn.awareness.setLocalStateField('user', { name, color, colorLight: lightColor(color) });
     setConnection(conn);
@@ -29,7 +34,7 @@ export function useRoomConnection(roomId: string, identity: Identity): RoomConne
       setConnection(null);
       conn.destroy();
     };
-  }, [roomId, name, color]);
+  }, [roomId, name, color, guestToken]);
 
   return connection;
 }

@@ -19,17 +19,23 @@ export function CodeEditor({
   awareness,
   language,
   onRun,
+  readOnly = false,
 }: {
   text: RoomConnection['text'];
   awareness: RoomConnection['awareness'];
   language: LanguageId;
   /** Called on Ctrl/Cmd+Enter; the latest one is used without rebuilding the view. */
   onRun: () => void;
+  /** No typing (locked by the interviewer, an observer, an ended interview); the text stays selectable. */
+  readOnly?: boolean;
 }) {
   const hintId = useId();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
+  const readOnlySlot = useRef(new Compartment());
+  const readOnlyNow = useRef(readOnly);
+  readOnlyNow.current = readOnly;
   const run = useRef(onRun);
   run.current = onRun;
 
@@ -43,6 +49,7 @@ export function CodeEditor({
           baseExtensions(),
           EditorView.contentAttributes.of({ 'aria-describedby': hintId }),
           languageSlot.current.of([]),
+          readOnlySlot.current.of(readOnlyExtensions(readOnlyNow.current)),
           runKeymap(() => run.current()),
           yCollab(text, awareness),
         ],
@@ -54,6 +61,12 @@ export function CodeEditor({
       editor.destroy();
     };
   }, [text, awareness, hintId]);
+
+  useEffect(() => {
+    view.current?.dispatch({
+      effects: readOnlySlot.current.reconfigure(readOnlyExtensions(readOnly)),
+    });
+  }, [readOnly, text]);
 
   useEffect(() => {
     let current = true;
@@ -77,7 +90,11 @@ export function CodeEditor({
         Tab indents. {RUN_SHORTCUT} runs the code. To leave the editor with the keyboard, press
         Escape, then Tab.
       </p>
-      <div className="editor" ref={host} />
+      <div className="editor" ref={host} data-readonly={readOnly || undefined} />
     </>
   );
+}
+
+function readOnlyExtensions(readOnly: boolean) {
+  return readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [];
 }

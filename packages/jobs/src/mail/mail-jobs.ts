@@ -5,17 +5,19 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { AccountDisplayNameSchema, EmailSchema, MAIL_QUEUE } from '@tandem/protocol';
 import { PermanentJobError, type JobQueue } from '../queue/queue.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import type { SentLog } from './sent-log.js';
 import { renderWelcome } from './welcome.js';
 
-export const WELCOME_JOB = 'mail.welcome';
+/** In the queue `mail` (the BullMQ queue of that name in the scaled shape). */
+export const WELCOME_JOB = `${MAIL_QUEUE}.welcome`;
 
 /** The payload of `mail.welcome`, checked again by the handler (it comes back from Redis or the database). */
 export const welcomeJobSchema = z.object({
-  email: z.email().max(254),
-  displayName: z.string().trim().min(1).max(200),
+  email: EmailSchema,
+  displayName: AccountDisplayNameSchema,
   accountId: z.string().min(1).max(200).optional(),
   /** The link in the email: PUBLIC_URL, fixed when the job is enqueued. */
   appUrl: z.url({ protocol: /^https?$/ }),

@@ -15,8 +15,12 @@ export interface TestSmtpServer {
   attempts: { rcpt: number; data: number };
   /** Refuse the next `n` messages at `stage` with `code` (4xx: temporary, 5xx: permanent). */
   refuseNext(n: number, stage: 'rcpt' | 'data', code?: number): void;
-  /** Keep the next message's DATA unanswered until `release()`; `held` resolves when it arrives. */
-  holdNext(): { held: Promise<void>; release: () => void };
+  /**
+   * Keeps the next message's DATA unanswered until `release()`: `held`
+   * resolves when it arrives, `gone` when its client has disconnected (a
+   * message released after that is not accepted).
+   */
+  holdNext(): { held: Promise<void>; gone: Promise<void>; release: () => void };
   close(): Promise<void>;
 }
 
@@ -24,8 +28,9 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const accepted: Buffer[] = [];
   const attempts = { rcpt: 0, data: 0 };
   const refusals: { stage: 'rcpt' | 'data'; code: number }[] = [];
-  const holds: { arrived: () => void; released: Promise<void> }[] = [];
+  const holds: { arrived: () => void; released: Promise<void>; gone: () => void }[] = [];
   const closedSessions = new Set<string>();
+  const onGone = new Map<string, () => void>();
 
   const refuse = (stage: 'rcpt' | 'data'): Error | null => {
     if (refusals[0]?.stage !== stage) return null;
@@ -43,6 +48,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     },
     onClose(session) {
       closedSessions.add(session.id);
+      onGone.get(session.id)?.();
     },
     onData(stream, session, callback) {
       attempts.data++;
@@ -57,6 +63,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
           callback(err);
         };
         if (hold) {
+          onGone.set(session.id, hold.gone);
           hold.arrived();
           void hold.released.then(answer);
         } else answer();
@@ -77,10 +84,12 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     holdNext() {
       let arrived!: () => void;
       let release!: () => void;
+      let gone!: () => void;
       const held = new Promise<void>((r) => (arrived = r));
       const released = new Promise<void>((r) => (release = r));
-      holds.push({ arrived, released });
-      return { held, release };
+      const disconnected = new Promise<void>((r) => (gone = r));
+      holds.push({ arrived, released, gone });
+      return { held, gone: disconnected, release };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -35,6 +35,8 @@ export interface BubblewrapOptions {
    * each instance creates `<parent>/<instance id>` and its step groups below.
    */
   cgroupParent?: string;
+  /** Told about clean-up that failed after a result was out (a mount left behind, say). */
+  onCleanupError?: (error: unknown) => void;
 }
 
 interface Ready {
@@ -50,6 +52,8 @@ const BWRAP_PROCESSES = 1;
 const execFileAsync = promisify(execFile);
 /** The oldest bwrap with `--disable-userns`. */
 const MIN_BWRAP = '0.8.0';
+/** At most this many spare workspaces wait, ready-mounted, for the next jobs. */
+const MAX_SPARES = 4;
 /** The seccomp filter, compiled once. */
 const SECCOMP = compileSeccomp();
 
@@ -83,6 +87,15 @@ export class BubblewrapBackend implements SandboxBackend {
   private ready: Promise<Ready | string> | null = null;
   private readonly versions = new Map<string, Promise<{ version: string } | null>>();
   private readonly workspaces = new WeakSet<Workspace>();
+  /** Workspaces made ahead (nothing of any job in them yet), and whether more are being made. */
+  private readonly spares: BoxWorkspace[] = [];
+  private filling = false;
+  /** Jobs between `prepare` and `dispose`, now and at most: how many spares to keep. */
+  private open = 0;
+  private peakOpen = 0;
+  /** Host work no result waits for, one piece after the other; `close` waits for it. */
+  private background: Promise<void> = Promise.resolve();
+  private closed = false;
   private steps = 0;
   /** What the start-up sweep removed: stale cgroups and job folders of dead instances. */
   swept = { cgroups: 0, jobFolders: 0 };
@@ -105,15 +118,68 @@ export class BubblewrapBackend implements SandboxBackend {
 
   async prepare(files: SourceFile[]): Promise<Workspace> {
     const ready = await this.requireReady();
-    const workspace = new BoxWorkspace(ready.jobsDir);
+    this.peakOpen = Math.max(this.peakOpen, ++this.open);
+    let workspace: BoxWorkspace | undefined;
     try {
-      await workspace.create(files, DEFAULT_RUN_LIMITS.scratchBytes);
+      workspace = this.spares.pop() ?? (await this.makeWorkspace(ready));
+      await workspace.addFiles(files);
     } catch (error) {
-      await workspace.dispose().catch(() => undefined);
+      this.open--;
+      const unused = workspace;
+      if (unused) this.later(() => unused.tearDown());
+      this.refill(ready);
       throw error;
     }
     this.workspaces.add(workspace);
     return workspace;
+  }
+
+  /** A job's folders with its tmpfs and its first step's scratch mounted, and no files yet. */
+  private async makeWorkspace(ready: Ready): Promise<BoxWorkspace> {
+    const workspace = new BoxWorkspace(
+      ready.jobsDir,
+      (work) => this.later(work),
+      () => {
+        this.open--;
+        this.refill(ready);
+      },
+    );
+    try {
+      await workspace.create([], DEFAULT_RUN_LIMITS.scratchBytes);
+    } catch (error) {
+      await workspace.tearDown().catch(() => undefined);
+      throw error;
+    }
+    workspace.prepareScratch(DEFAULT_RUN_LIMITS.scratchBytes);
+    return workspace;
+  }
+
+  /** Queues making spares until there are as many as jobs were open at once. */
+  private refill(ready: Ready): void {
+    if (this.filling || this.closed) return;
+    this.filling = true;
+    this.later(async () => {
+      try {
+        while (!this.closed && this.spares.length < Math.min(this.peakOpen, MAX_SPARES)) {
+          this.spares.push(await this.makeWorkspace(ready));
+        }
+      } finally {
+        this.filling = false;
+      }
+    });
+  }
+
+  /**
+   * Queues host work no result waits for. It starts after the current turn
+   * of the event loop, so after the result that ended a step or job is
+   * posted (spawning a mount or umount holds the loop up for a moment); a
+   * failure is reported.
+   */
+  private later(work: () => Promise<void>): void {
+    this.background = this.background
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(work)
+      .catch((error: unknown) => this.options.onCleanupError?.(error));
   }
 
   async step(request: StepRequest): Promise<StepResult> {
@@ -125,6 +191,8 @@ export class BubblewrapBackend implements SandboxBackend {
     await workspace.ensureScratch(request.limits.scratchBytes);
     await workspace.addFiles(request.files);
     const scratch = await workspace.mountScratch(request.limits.scratchBytes);
+    // A compile step is followed by a run step: its scratch mounts meanwhile.
+    if (request.writableWorkDir) workspace.prepareScratch(DEFAULT_RUN_LIMITS.scratchBytes);
     try {
       const { file, args, gate } = buildBoxCommand(
         request.language,
@@ -153,15 +221,18 @@ export class BubblewrapBackend implements SandboxBackend {
         await cgroup.remove();
       }
     } finally {
-      await scratch.release();
+      workspace.releaseLater(scratch);
     }
   }
 
   /** Removes this instance's parent cgroup and jobs folder (after its jobs are done). */
   async close(): Promise<void> {
+    this.closed = true;
     if (!this.ready) return;
     const ready = await this.ready;
     if (typeof ready === 'string') return;
+    for (let last; last !== this.background;) await (last = this.background);
+    for (const spare of this.spares.splice(0)) await spare.tearDown().catch(() => undefined);
     await ready.cgroups.close();
     await rmdir(ready.jobsDir).catch(() => undefined);
   }
@@ -218,11 +289,14 @@ export class BubblewrapBackend implements SandboxBackend {
 
   /** Runs the language's version command in a box: proves the toolchain really runs there. */
   private async probeVersion(language: LanguageSpec): Promise<{ version: string } | null> {
-    if (typeof (await this.setUp()) === 'string') return null;
+    const ready = await this.setUp();
+    if (typeof ready === 'string') return null;
     for (const binary of language.requires) {
       if (!(await isExecutable(binary))) return null;
     }
-    const workspace = await this.prepare([]);
+    // Not through `prepare`: start-up probes are no jobs to keep spares for.
+    const workspace = await this.makeWorkspace(ready);
+    this.workspaces.add(workspace);
     try {
       const result = await this.step({
         language,
@@ -236,7 +310,7 @@ export class BubblewrapBackend implements SandboxBackend {
       const line = `${result.stdout}\n${result.stderr}`.split('\n').find((l) => l.trim());
       return line ? { version: line.trim() } : null;
     } finally {
-      await workspace.dispose();
+      await workspace.tearDown();
     }
   }
 }

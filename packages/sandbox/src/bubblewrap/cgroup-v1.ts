@@ -78,16 +78,23 @@ class CgroupsV1 implements Cgroups {
     const dirs = new Map<Controller, string>();
     for (const [controller, root] of this.roots) dirs.set(controller, path.join(root, id));
     const unique = [...new Set(dirs.values())];
-    for (const dir of unique) await mkdir(dir);
+    // The hierarchies are independent: one file-system round trip for all of them.
+    const made = await Promise.allSettled(unique.map((dir) => mkdir(dir)));
     const group = new StepCgroupV1(dirs, unique);
     try {
+      for (const result of made) if (result.status === 'rejected') throw result.reason;
       const memory = dirs.get('memory') as string;
-      await writeControl(path.join(memory, 'memory.limit_in_bytes'), limits.memoryBytes);
       const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
-      if (await exists(memsw)) await writeControl(memsw, limits.memoryBytes);
-      await writeControl(path.join(dirs.get('pids') as string, 'pids.max'), limits.processes);
       const cpu = dirs.get('cpu');
-      if (cpu) await writeControl(path.join(cpu, 'cpu.shares'), CPU_SHARES);
+      await Promise.all([
+        (async () => {
+          // memsw must stay at or above the plain limit: set the plain one first.
+          await writeControl(path.join(memory, 'memory.limit_in_bytes'), limits.memoryBytes);
+          if (await exists(memsw)) await writeControl(memsw, limits.memoryBytes);
+        })(),
+        writeControl(path.join(dirs.get('pids') as string, 'pids.max'), limits.processes),
+        cpu ? writeControl(path.join(cpu, 'cpu.shares'), CPU_SHARES) : undefined,
+      ]);
     } catch (error) {
       await group.remove();
       throw error;
@@ -142,8 +149,9 @@ class StepCgroupV1 implements StepCgroup {
     return path.join(this.dirs.get(controller) as string, name);
   }
 
+  /** In every hierarchy at once; resolves only when all of them hold the process. */
   async join(pid: number): Promise<void> {
-    for (const dir of this.unique) await writeControl(path.join(dir, 'cgroup.procs'), pid);
+    await Promise.all(this.unique.map((dir) => writeControl(path.join(dir, 'cgroup.procs'), pid)));
   }
 
   async usage(): Promise<CgroupUsage> {
@@ -190,7 +198,7 @@ class StepCgroupV1 implements StepCgroup {
   async remove(): Promise<void> {
     if (this.removed) return;
     await this.killAll();
-    for (const dir of this.unique) await removeGroupDir(dir);
+    await Promise.all(this.unique.map((dir) => removeGroupDir(dir)));
     this.removed = true;
   }
 }

@@ -73,12 +73,16 @@ class CgroupsV2 implements Cgroups {
     await mkdir(dir);
     const group = new StepCgroupV2(dir);
     try {
-      await writeControl(path.join(dir, 'memory.max'), limits.memoryBytes);
-      if (await exists(path.join(dir, 'memory.swap.max'))) {
-        await writeControl(path.join(dir, 'memory.swap.max'), 0);
-      }
-      await writeControl(path.join(dir, 'pids.max'), limits.processes);
-      await writeControl(path.join(dir, 'cpu.weight'), CPU_WEIGHT);
+      await Promise.all([
+        writeControl(path.join(dir, 'memory.max'), limits.memoryBytes),
+        (async () => {
+          if (await exists(path.join(dir, 'memory.swap.max'))) {
+            await writeControl(path.join(dir, 'memory.swap.max'), 0);
+          }
+        })(),
+        writeControl(path.join(dir, 'pids.max'), limits.processes),
+        writeControl(path.join(dir, 'cpu.weight'), CPU_WEIGHT),
+      ]);
     } catch (error) {
       await group.remove();
       throw error;

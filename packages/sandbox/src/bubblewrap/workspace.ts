@@ -25,6 +25,14 @@
  *   next step finds nothing. (bwrap's own `--tmpfs` cannot limit inodes: a
  *   million empty files would be refused only by the memory limit.)
  *
+ * Mounting and detaching are host work the program does not wait for: the
+ * backend keeps spare workspaces (folders made, tmpfs mounted, the first
+ * step's scratch mounted, nothing of any job in them), mounts the next
+ * step's scratch while a compile step runs, and detaches what a step or job
+ * leaves behind after its result is out. None of this changes what a box
+ * sees: every step still gets a scratch tmpfs no other step had, and every
+ * job a work tmpfs no other job had.
+ *
  * Both live under `<root>/jobs/<instance>/<id>/` (root-owned, 0711), so the
  * box's uid can reach them by path for the bind mounts but cannot list or
  * change them. At start-up, the folders of dead instances are swept: their
@@ -145,9 +153,21 @@ export class BoxWorkspace implements Workspace {
   private mounted = false;
   private steps = 0;
   private readonly scratches = new Set<string>();
+  /** A scratch mounted ahead for the next step (see `prepareScratch`). */
+  private next: { bytes: number; scratch: Promise<Scratch> } | null = null;
   private disposed = false;
 
-  constructor(jobsDir: string) {
+  /**
+   * `defer` queues host clean-up no result waits for (detaching a used
+   * scratch, tearing the job down): the backend runs it in order, after the
+   * result is out, and waits for it when it closes. `onDispose` tells the
+   * backend the job is over.
+   */
+  constructor(
+    jobsDir: string,
+    private readonly defer: (work: () => Promise<void>) => void,
+    private readonly onDispose: () => void,
+  ) {
     this.id = randomUUID();
     this.jobDir = path.join(jobsDir, this.id);
     this.srcDir = path.join(this.jobDir, 'src');
@@ -186,6 +206,40 @@ export class BoxWorkspace implements Workspace {
    * processes exist, so nothing in it can be a planted link yet.
    */
   async mountScratch(scratchBytes: number): Promise<Scratch> {
+    const next = this.next;
+    this.next = null;
+    if (next && next.bytes === scratchBytes) {
+      const ready = await next.scratch.catch(() => null);
+      if (ready) return ready;
+    } else if (next) {
+      this.releaseLater(next.scratch);
+    }
+    return this.mountFreshScratch(scratchBytes);
+  }
+
+  /**
+   * Mounts the next step's scratch now, while something else runs (the
+   * compile step, or nothing: a spare workspace). Still fresh: no step has
+   * had it, and `mountScratch` hands it out once.
+   */
+  prepareScratch(scratchBytes: number): void {
+    if (this.next || this.disposed) return;
+    const scratch = this.mountFreshScratch(scratchBytes);
+    scratch.catch(() => undefined); // Used or detached later; a failure mounts afresh then.
+    this.next = { bytes: scratchBytes, scratch };
+  }
+
+  /** Detaches a step's scratch once the step is over, without waiting for it. */
+  releaseLater(scratch: Scratch | Promise<Scratch>): void {
+    this.defer(() =>
+      Promise.resolve(scratch).then(
+        (s) => s.release(),
+        () => undefined, // It never mounted: nothing to detach.
+      ),
+    );
+  }
+
+  private async mountFreshScratch(scratchBytes: number): Promise<Scratch> {
     const dir = path.join(this.jobDir, `scratch-${++this.steps}`);
     await mkdir(dir, { mode: 0o700 });
     this.scratches.add(dir);
@@ -232,9 +286,24 @@ export class BoxWorkspace implements Workspace {
     this.scratchBytes = scratchBytes;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  /**
+   * Called once the job's last step is over (nothing of it runs any more):
+   * the folders and mounts go in the background.
+   */
+  dispose(): Promise<void> {
+    if (!this.disposed) {
+      this.disposed = true;
+      this.onDispose();
+      this.defer(() => this.tearDown());
+    }
+    return Promise.resolve();
+  }
+
+  /** Detaches every mount of the job, then removes its folders. */
+  async tearDown(): Promise<void> {
     this.disposed = true;
+    await this.next?.scratch.catch(() => undefined); // Mounting: wait, then detach it too.
+    this.next = null;
     for (const dir of [...this.scratches]) {
       this.scratches.delete(dir);
       await run(UMOUNT, ['--lazy', dir]).catch(ignoreNotMounted);

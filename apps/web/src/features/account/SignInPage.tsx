@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { TandemApiError } from '@tandem/client';
 import { navigate } from '../../app/navigation';
 import { session } from '../../app/session';
@@ -20,6 +20,11 @@ export function SignInPage() {
   const [needsCode, setNeedsCode] = useState(false);
   const [errors, setErrors] = useState<FormErrors<Fields>>({});
   const [busy, setBusy] = useState(false);
+
+  // The code step replaces the password step: move focus to its field.
+  useEffect(() => {
+    if (needsCode) document.getElementById(`${id}-code`)?.focus();
+  }, [needsCode, id]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,8 +52,6 @@ export function SignInPage() {
       if (error instanceof TandemApiError && error.code === 'TOTP_REQUIRED') {
         setNeedsCode(true);
         setErrors({});
-        // The code field appears on this render; focus it on the next frame.
-        requestAnimationFrame(() => document.getElementById(`${id}-code`)?.focus());
         return;
       }
       if (error instanceof TandemApiError && error.code === 'INVALID_TOTP') {

@@ -48,7 +48,10 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: Room) => void 
 
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Create a room</h2>
+      <h2 id={`${id}-heading`}>Quick pairing room</h2>
+      <p className="field-hint">
+        An open pad: anyone with the link edits. No lobby, no interviewer controls.
+      </p>
       <div className="field">
         <label htmlFor={`${id}-title`}>Room title</label>
         <input

@@ -1,4 +1,4 @@
-import type { ProblemView } from '@tandem/protocol';
+import type { FunctionProblemView, ProblemView } from '@tandem/protocol';
 import { formatBytes, formatMs } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
 import { useProblem } from './useProblems';
@@ -17,7 +17,7 @@ export function ProblemStatement({ problemId }: { problemId: string }) {
 }
 
 function Statement({ problem }: { problem: ProblemView }) {
-  const hidden = problem.hiddenCaseCount;
+  const hidden = problem.hiddenCaseCount + (problem.function?.hiddenCaseCount ?? 0);
   return (
     <article className="problem" aria-labelledby={`problem-${problem.id}`}>
       <h2 id={`problem-${problem.id}`} className="problem-title">
@@ -33,6 +33,22 @@ function Statement({ problem }: { problem: ProblemView }) {
         </span>
       </p>
       <Markdown source={problem.statement} className="problem-statement" />
+      {problem.function && <FunctionSignature fn={problem.function} />}
+      {problem.function?.examples.map((example, i) => (
+        <div key={`f${i}`} className="problem-example">
+          <h3>Example {i + 1}</h3>
+          <div className="case-io">
+            <div>
+              <div className="stream-label">Arguments</div>
+              <pre className="stream-text">{example.arguments}</pre>
+            </div>
+            <div>
+              <div className="stream-label">Returns</div>
+              <pre className="stream-text">{example.expected}</pre>
+            </div>
+          </div>
+        </div>
+      ))}
       {problem.examples.map((example, i) => (
         <div key={i} className="problem-example">
           <h3>Example {i + 1}</h3>
@@ -54,5 +70,22 @@ function Statement({ problem }: { problem: ProblemView }) {
         </p>
       )}
     </article>
+  );
+}
+
+/** The function to write, in the problem's neutral types, and how its result is compared. */
+function FunctionSignature({ fn }: { fn: FunctionProblemView }) {
+  const { name, params, returns } = fn.signature;
+  return (
+    <section className="problem-signature" aria-label="Function to write">
+      <div className="stream-label">Write the function</div>
+      <code className="problem-signature-code">
+        {name}({params.map((p) => `${p.name}: ${p.type}`).join(', ')}) → {returns}
+      </code>
+      <p className="problem-signature-note">
+        It is called once per test case; what it prints shows under stderr and does not count.
+        {fn.comparison.anyOrder ? ' The returned elements may come in any order.' : ''}
+      </p>
+    </section>
   );
 }

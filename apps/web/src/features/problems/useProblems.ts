@@ -27,7 +27,17 @@ function useFetch<T>(key: string | null, fetch: (key: string) => Promise<T>): Lo
 }
 
 const listProblems = () => api.problems();
-const getProblem = (id: string) => api.problem(id);
+/** Problems do not change while the server runs: the statement and the starter share one fetch. */
+const fetched = new Map<string, Promise<ProblemView>>();
+const getProblem = (id: string) => {
+  let problem = fetched.get(id);
+  if (!problem) {
+    problem = api.problem(id);
+    fetched.set(id, problem);
+    problem.catch(() => fetched.delete(id));
+  }
+  return problem;
+};
 
 /** The problems this server can judge against (summaries only). */
 export function useProblems(): Loaded<ProblemSummary[]> {

@@ -19,6 +19,7 @@ export function RoomHeader({
   pendingCount,
   people,
   link,
+  languageLocked = false,
 }: {
   title: string;
   language: LanguageId;
@@ -29,7 +30,10 @@ export function RoomHeader({
   status: ConnectionStatus;
   pendingCount: number;
   people: Person[];
-  link: string;
+  /** The room link to copy; null in interview rooms (people join with their invite link). */
+  link: string | null;
+  /** The editor is read-only for this person, and so is the language. */
+  languageLocked?: boolean;
 }) {
   const id = useId();
   return (
@@ -47,11 +51,11 @@ export function RoomHeader({
             id={`${id}-language`}
             value={language}
             onChange={onLanguageChange}
-            disabled={languageBusy || status !== 'connected'}
+            disabled={languageBusy || languageLocked || status !== 'connected'}
             runnable={runnable}
           />
         </div>
-        <CopyLinkButton link={link} />
+        {link !== null && <CopyLinkButton link={link} />}
       </div>
       <div className="room-header-meta">
         <ConnectionIndicator status={status} pendingCount={pendingCount} />

@@ -8,6 +8,9 @@ import { useRoomLookup } from './useRoomLookup';
 
 // The editor and the sync client are most of the app's weight: the home page doesn't load them.
 const RoomView = lazy(() => import('./RoomView').then((m) => ({ default: m.RoomView })));
+const InterviewRoom = lazy(() =>
+  import('../interview/InterviewRoom').then((m) => ({ default: m.InterviewRoom })),
+);
 
 function Loading({ text }: { text: string }) {
   return (
@@ -46,6 +49,13 @@ export function RoomPage({ roomId }: { roomId: string }) {
         </NotFoundPage>
       );
     case 'found':
+      if (lookup.room.kind === 'interview') {
+        return (
+          <Suspense fallback={<Loading text="Opening the interview…" />}>
+            <InterviewRoom room={lookup.room} />
+          </Suspense>
+        );
+      }
       return identity ? (
         <Suspense fallback={<Loading text="Opening the room…" />}>
           <RoomView initialRoom={lookup.room} identity={identity} justCreated={justCreated} />

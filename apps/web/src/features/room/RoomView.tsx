@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { RoomConnection } from '@tandem/client';
-import type { ErrorBody, LanguageId, Room } from '@tandem/protocol';
+import { EDITOR_LANGUAGES, type ErrorBody, type LanguageId, type Room } from '@tandem/protocol';
 import { roomLink } from '../../app/routes';
 import type { Identity } from '../../connection/identity';
 import { useConnectionState } from '../../connection/useConnectionState';
@@ -8,9 +8,10 @@ import { usePresence } from '../../connection/usePresence';
 import { useRoomConnection } from '../../connection/useRoomConnection';
 import { CodeEditor } from '../../editor/CodeEditor';
 import { ShareLink } from '../../ui/ShareLink';
+import { useProblem } from '../problems/useProblems';
 import { RunPanel } from '../run/RunPanel';
 import { StarterCode } from '../run/StarterCode';
-import { useRunSession } from '../run/useRunSession';
+import { useRunSession, type RunControl } from '../run/useRunSession';
 import { RoomClosed } from './RoomClosed';
 import { RoomHeader } from './RoomHeader';
 
@@ -27,16 +28,38 @@ export function RoomView({ initialRoom, identity, justCreated }: RoomViewProps) 
   return <RoomScreen conn={conn} initialRoom={initialRoom} justCreated={justCreated} />;
 }
 
-function RoomScreen({
+/** What an interview room adds to the shared screen; scratch rooms pass none of it. */
+export interface InterviewExtras {
+  /** Why this person may not type now; null when they may. */
+  readOnlyReason: string | null;
+  run: RunControl;
+  /** Shown above the editor (locked, Run off, ended). */
+  banner: ReactNode;
+  /** The interviewer panel (staff only; never rendered, nor received, by candidates). */
+  panel: ReactNode;
+  /** Revealed hints, under the problem. */
+  hints: ReactNode;
+}
+
+export function RoomScreen({
   conn,
   initialRoom,
   justCreated,
-}: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection }) {
+  interview = null,
+}: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection; interview?: InterviewExtras | null }) {
   const { status, room: liveRoom, pendingCount, lastError, synced } = useConnectionState(conn);
   // The server owns title and language; until its welcome, the REST lookup stands in.
   const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
-  const runs = useRunSession(conn, room.language, status);
+  const runs = useRunSession(conn, room.language, status, interview?.run ?? null);
+  const problem = useProblem(runs.problemId);
+  const fn = problem?.state === 'ready' ? problem.value.function : null;
+  // Keyed by language id, so the stub is there before the server has listed its toolchains.
+  const functionStarter = fn?.starters[room.language];
+  const languageName =
+    runs.toolchain?.label ??
+    EDITOR_LANGUAGES.find((l) => l.id === room.language)?.label ??
+    room.language;
   const [requestedLanguage, setRequestedLanguage] = useState<LanguageId | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [shareOpen, setShareOpen] = useState(justCreated);
@@ -73,7 +96,8 @@ function RoomScreen({
         status={status}
         pendingCount={pendingCount}
         people={people}
-        link={link}
+        link={interview ? null : link}
+        languageLocked={interview?.readOnlyReason != null}
       />
       {shareOpen && (
         <section className="banner" aria-label="Invite people">
@@ -88,22 +112,33 @@ function RoomScreen({
       {lastError && lastError !== dismissedError && (
         <Notice message={lastError.message} onDismiss={() => setDismissedError(lastError)} />
       )}
+      {interview?.banner}
       <div className="room-body">
+        {interview?.panel}
         <main className="room-editor">
           <StarterCode
             text={conn.text}
             synced={synced}
-            template={runs.toolchain?.template}
-            language={runs.toolchain?.label ?? room.language}
+            template={functionStarter ?? runs.toolchain?.template}
+            what={
+              functionStarter && fn
+                ? `${fn.signature.name} stub in ${languageName}`
+                : `${languageName} template`
+            }
           />
           <CodeEditor
             text={conn.text}
             awareness={conn.awareness}
             language={room.language}
             onRun={runs.start}
+            readOnly={interview?.readOnlyReason != null}
           />
         </main>
-        <RunPanel session={runs} />
+        <RunPanel
+          session={runs}
+          problemPicker={interview === null}
+          afterProblem={interview?.hints}
+        />
       </div>
     </div>
   );

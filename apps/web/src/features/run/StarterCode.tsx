@@ -15,7 +15,9 @@ function useIsEmpty(text: SharedText): boolean {
 }
 
 /**
- * Offers the language's starter template while the shared document is empty.
+ * Offers the starter while the shared document is empty: the function stub of
+ * the chosen problem when it has one for the language, else the language's
+ * template.
  * It is never inserted on its own: with two people in the room it would be
  * inserted twice. Inserted as a plain local edit, so Undo takes it back.
  */
@@ -23,12 +25,13 @@ export function StarterCode({
   text,
   synced,
   template,
-  language,
+  what,
 }: {
   text: SharedText;
   synced: boolean;
   template: string | undefined;
-  language: string;
+  /** What the starter is, e.g. `Python 3 template` or `twoSum stub in Python 3`. */
+  what: string;
 }) {
   const empty = useIsEmpty(text);
   // Before the first sync an empty document may only be one that hasn't arrived yet.
@@ -45,7 +48,7 @@ export function StarterCode({
       >
         Insert starter code
       </button>
-      <span className="starter-language">{language} template</span>
+      <span className="starter-language">{what}</span>
     </div>
   );
 }

@@ -59,22 +59,31 @@ function whyBlocked(
   return `${languageLabel(language)} can't run on this server: its toolchain is not installed. You can still write code in it.`;
 }
 
+/** In interview rooms the server decides: the assigned problem, and why Run is off. */
+export interface RunControl {
+  problemId: string | null;
+  blockedReason: string | null;
+}
+
 export function useRunSession(
   conn: RoomConnection,
   language: LanguageId,
   status: ConnectionStatus,
+  control: RunControl | null = null,
 ): RunSession {
   const { latest, offer } = useRuns(conn);
   const languages = useLanguages();
   const [stdin, setStdin] = useState('');
-  const [problemId, setProblemId] = useState<string | null>(null);
+  const [ownProblemId, setProblemId] = useState<string | null>(null);
+  const problemId = control ? control.problemId : ownProblemId;
   const [starting, setStarting] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const toolchain =
     languages.state === 'ready' ? (runnableFor(languages.languages, language) ?? null) : null;
-  const blockedReason = whyBlocked(status, languages, language, toolchain);
+  const blockedReason =
+    control?.blockedReason ?? whyBlocked(status, languages, language, toolchain);
   const inFlight = latest !== null && latest.status !== 'finished';
 
   // The editor's shortcut calls `start` from a closure made at an earlier render.

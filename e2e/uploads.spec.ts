@@ -100,3 +100,29 @@ test('the sign-in page shows no provider buttons when none is configured, and ex
   await expect(page.getByText('or', { exact: true })).toHaveCount(0);
   await page.screenshot({ path: '/tmp/oauthweb-signin.png', fullPage: true });
 });
+
+test.describe('with GitHub configured', () => {
+  // Only the button is under test here: the client id never reaches GitHub.
+  test.use({
+    ownServer: true,
+    serverEnv: { GITHUB_CLIENT_ID: 'e2e-client', GITHUB_CLIENT_SECRET: 'e2e-secret' },
+  });
+
+  test('sign-in and sign-up offer "Continue with GitHub", linking to the server\'s start route', async ({
+    newPerson,
+  }) => {
+    const page = await newPerson();
+    for (const path of ['/signin', '/signup']) {
+      await page.goto(path);
+      const button = page.getByRole('link', { name: 'Continue with GitHub' });
+      await expect(button).toBeVisible();
+      expect(new URL((await button.getAttribute('href')) ?? '').pathname).toBe(
+        '/api/auth/oauth/github/start',
+      );
+      await expect(page.getByRole('link', { name: /^Continue with/ })).toHaveCount(1);
+    }
+    await page.goto('/signin');
+    await expect(page.getByRole('link', { name: 'Continue with GitHub' })).toBeVisible();
+    await page.screenshot({ path: '/tmp/oauthweb-signin-github.png', fullPage: true });
+  });
+});

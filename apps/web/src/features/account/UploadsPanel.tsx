@@ -67,16 +67,18 @@ function AvatarSection({ files, onChange }: SectionProps) {
           upload={(file) => api.uploadAvatar(file, file.name)}
         />
       </div>
-      <ActionStatus action={action} />
+      <ActionError action={action} />
       {files.avatarUrl && (
-        <button
-          type="button"
-          className="button button-secondary"
-          disabled={action.busy !== null}
-          onClick={() => action.run('Removing the avatar…', () => api.removeAvatar())}
-        >
-          Remove avatar
-        </button>
+        <div className="actions-inline">
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={action.busy !== null}
+            onClick={() => action.run('Removing the avatar…', () => api.removeAvatar())}
+          >
+            Remove avatar
+          </button>
+        </div>
       )}
     </section>
   );
@@ -126,7 +128,7 @@ function ResumeSection({ files, onChange }: SectionProps) {
         action={action}
         upload={(file) => api.uploadResume(file, file.name)}
       />
-      <ActionStatus action={action} />
+      <ActionError action={action} />
       {resume && (
         <div className="actions-inline">
           <button
@@ -225,21 +227,20 @@ function FileInput(props: {
       <p id={`${props.id}-hint`} className="field-hint">
         {props.hint}
       </p>
+      {/* Always rendered, so screen readers announce what appears in it. */}
+      <p className="loading upload-status" role="status">
+        {action.busy ?? ''}
+      </p>
     </div>
   );
 }
 
-function ActionStatus({ action }: { action: FileAction }) {
+function ActionError({ action }: { action: FileAction }) {
   return (
-    <>
-      <p className="loading" role="status">
-        {action.busy ?? ''}
+    action.error && (
+      <p className="alert" role="alert">
+        {action.error}
       </p>
-      {action.error && (
-        <p className="alert" role="alert">
-          {action.error}
-        </p>
-      )}
-    </>
+    )
   );
 }

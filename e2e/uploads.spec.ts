@@ -70,6 +70,7 @@ test('a person uploads an avatar and a resume on the settings page, and a non-PD
     .setInputFiles({ name: 'not-really.pdf', mimeType: 'application/pdf', buffer: PNG });
   await expect(resume.getByRole('alert')).toContainText('This file is a PNG file');
   await expect(resume.getByRole('alert')).toContainText('send a PDF');
+  await resume.screenshot({ path: '/tmp/oauthweb-resume-error.png' });
   await expect(resume.getByText('Grace_CV.pdf', { exact: true })).toBeVisible();
 
   // Both survive a reload (they are the server's, not the page's).

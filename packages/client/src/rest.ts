@@ -264,8 +264,7 @@ export class TandemApi {
   ): Promise<T> {
     const res = await this.send(method, path, body, auth, 'application/json');
     if (!res.ok) throw await this.failure(res);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return (await readJson(res)) as T;
   }
 
   private send(
@@ -299,18 +298,23 @@ export class TandemApi {
 
   /** The catalogue error a failed answer carries (or one naming its status). */
   private async failure(res: Response): Promise<TandemApiError> {
-    const text = await res.text();
-    let data: unknown = undefined;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      // A proxy's HTML error page: reported below with the status.
-    }
+    // A proxy's HTML error page parses to undefined: reported with the status.
+    const data = await readJson(res);
     const retryAfter = res.headers.get('retry-after');
     const errBody = isErrorBody(data)
       ? data
       : errorBody(res.status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED', `HTTP ${res.status}`);
     return new TandemApiError(res.status, errBody, retryAfter ? Number(retryAfter) : undefined);
+  }
+}
+
+/** The body as JSON; undefined when empty or not JSON. */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -49,6 +49,15 @@ test('a person uploads an avatar and a resume on the settings page, and a non-PD
     .toBe(256);
   await expect(avatar.getByLabel('Replace the avatar')).toBeVisible();
 
+  // Over the limit: told before anything is sent, and the current avatar stays.
+  await avatar.getByLabel('Replace the avatar').setInputFiles({
+    name: 'huge.png',
+    mimeType: 'image/png',
+    buffer: Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]),
+  });
+  await expect(avatar.getByRole('alert')).toContainText('huge.png is 6.0 MB; the limit is 5.0 MB');
+  await expect(preview).toBeVisible();
+
   // Resume: name, size, and the download carries the same bytes.
   await resume
     .getByLabel('Upload a resume')

@@ -26,6 +26,10 @@ import {
   type RunLanguage,
   type RunRequest,
   type RunView,
+  type OAuthProvider,
+  type OAuthProviders,
+  type ProfileFiles,
+  UPLOAD_FIELD,
 } from '@tandem/protocol';
 import { TandemApiError, isErrorBody } from './errors.js';
 
@@ -212,15 +216,70 @@ export class TandemApi {
     return this.request<TwoFactorStatus>('POST', '/api/me/2fa/disable', { code });
   }
 
+  /** The provider sign-in buttons to show ("Continue with {name}"); empty when none is configured. */
+  authProviders(): Promise<OAuthProvider[]> {
+    return this.request<OAuthProviders>('GET', '/api/auth/providers').then((r) => r.providers);
+  }
+
+  /** Where the browser goes to start signing in with a provider (a full-page navigation). */
+  oauthStartUrl(provider: OAuthProvider['id']): string {
+    return new URL(`/api/auth/oauth/${encodeURIComponent(provider)}/start`, this.baseUrl).href;
+  }
+
+  /** The account's avatar and resume. */
+  files(): Promise<ProfileFiles> {
+    return this.request<ProfileFiles>('GET', '/api/me/files');
+  }
+
+  /** PNG, JPEG or WebP; the server decides the type from the bytes and re-encodes it. */
+  uploadAvatar(file: Blob, fileName = 'avatar'): Promise<ProfileFiles> {
+    return this.request<ProfileFiles>('PUT', '/api/me/avatar', uploadForm(file, fileName));
+  }
+
+  removeAvatar(): Promise<ProfileFiles> {
+    return this.request<ProfileFiles>('DELETE', '/api/me/avatar');
+  }
+
+  /** A PDF; its name is kept (made safe) for the download. */
+  uploadResume(file: Blob, fileName = 'resume.pdf'): Promise<ProfileFiles> {
+    return this.request<ProfileFiles>('PUT', '/api/me/resume', uploadForm(file, fileName));
+  }
+
+  removeResume(): Promise<ProfileFiles> {
+    return this.request<ProfileFiles>('DELETE', '/api/me/resume');
+  }
+
+  /** The resume's bytes (owner only, bearer-authenticated, so not a plain link). */
+  async downloadResume(): Promise<Blob> {
+    const res = await this.send('GET', '/api/me/resume', undefined, 'bearer', 'application/pdf');
+    if (!res.ok) throw await this.failure(res);
+    return res.blob();
+  }
+
   private async request<T>(
     method: string,
     path: string,
     body?: unknown,
     auth: Auth = 'bearer',
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const res = await this.send(method, path, body, auth, 'application/json');
+    if (!res.ok) throw await this.failure(res);
+    return (await readJson(res)) as T;
+  }
+
+  private send(
+    method: string,
+    path: string,
+    body: unknown,
+    auth: Auth,
+    accept: string,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     const init: RequestInit = { method, headers };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      // fetch writes the multipart content-type with its boundary itself.
+      init.body = body;
+    } else if (body !== undefined) {
       init.body = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
@@ -234,19 +293,33 @@ export class TandemApi {
       const guest = this.options.guestToken?.();
       if (guest) headers[GUEST_TOKEN_HEADER] = guest;
     }
-    const res = await this.fetchImpl(new URL(path, this.baseUrl), init);
-    const text = await res.text();
-    let data: unknown = undefined;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      // A proxy's HTML error page: reported below with the status.
-    }
-    if (res.ok) return data as T;
+    return this.fetchImpl(new URL(path, this.baseUrl), init);
+  }
+
+  /** The catalogue error a failed answer carries (or one naming its status). */
+  private async failure(res: Response): Promise<TandemApiError> {
+    // A proxy's HTML error page parses to undefined: reported with the status.
+    const data = await readJson(res);
     const retryAfter = res.headers.get('retry-after');
     const errBody = isErrorBody(data)
       ? data
       : errorBody(res.status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED', `HTTP ${res.status}`);
-    throw new TandemApiError(res.status, errBody, retryAfter ? Number(retryAfter) : undefined);
+    return new TandemApiError(res.status, errBody, retryAfter ? Number(retryAfter) : undefined);
   }
+}
+
+/** The body as JSON; undefined when empty or not JSON. */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function uploadForm(file: Blob, fileName: string): FormData {
+  const form = new FormData();
+  form.append(UPLOAD_FIELD, file, fileName);
+  return form;
 }

@@ -1,4 +1,4 @@
-/** Durations and sizes as people read them: "12 ms", "1.24 s", "840 KB", "12.5 MB". */
+/** Durations and sizes as people read them: "12 ms", "1.24 s", "212 bytes", "840 KB", "12.5 MB". */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -12,5 +12,6 @@ export function formatKb(kb: number): string {
 }
 
 export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
   return formatKb(bytes / 1024);
 }

@@ -7,9 +7,10 @@ import { describeApiError } from '../../ui/errors';
 import { AccountBar } from './AccountBar';
 import { ProfileForm } from './ProfileForm';
 import { TwoFactorPanel } from './TwoFactorPanel';
+import { UploadsPanel } from './UploadsPanel';
 import './account.css';
 
-/** Profile, editor settings and security (two-factor, sign out everywhere) of the signed-in account. */
+/** Profile, editor settings, avatar and resume, and security (two-factor, sign out everywhere) of the signed-in account. */
 export function SettingsPage() {
   const state = useSession();
 
@@ -27,6 +28,7 @@ export function SettingsPage() {
       {state.status === 'signed-in' ? (
         <>
           <ProfileForm />
+          <UploadsPanel />
           <TwoFactorPanel />
           <SignOutEverywhere />
         </>

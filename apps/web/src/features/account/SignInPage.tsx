@@ -7,6 +7,8 @@ import { Link } from '../../ui/Link';
 import { Field } from './Field';
 import { formErrors, type FormErrors } from './formErrors';
 import { nextPath, withNext } from './nextPath';
+import { oauthErrorMessage } from './oauthError';
+import { ProviderButtons } from './ProviderButtons';
 
 type Fields = 'email' | 'password' | 'code';
 const FIELDS: readonly Fields[] = ['email', 'password', 'code'];
@@ -20,6 +22,7 @@ export function SignInPage() {
   const [needsCode, setNeedsCode] = useState(false);
   const [errors, setErrors] = useState<FormErrors<Fields>>({});
   const [busy, setBusy] = useState(false);
+  const [oauthError] = useState(() => oauthErrorMessage());
 
   // The code step replaces the password step: move focus to its field.
   useEffect(() => {
@@ -68,6 +71,11 @@ export function SignInPage() {
       <Brand />
       <form className="card form" onSubmit={submit} noValidate aria-labelledby={`${id}-heading`}>
         <h1 id={`${id}-heading`}>{needsCode ? 'Two-factor authentication' : 'Sign in'}</h1>
+        {oauthError && !needsCode && (
+          <p className="alert" role="alert">
+            {oauthError}
+          </p>
+        )}
         <div hidden={needsCode} className="form">
           <Field
             id={`${id}-email`}
@@ -109,6 +117,7 @@ export function SignInPage() {
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Signing in…' : needsCode ? 'Verify and sign in' : 'Sign in'}
         </button>
+        {!needsCode && <ProviderButtons />}
         <p className="form-footer">
           New to Tandem? <Link href={withNext('/signup')}>Create an account</Link>
         </p>

@@ -5,6 +5,7 @@ import { session } from '../../app/session';
 import { Brand } from '../../ui/Brand';
 import { Link } from '../../ui/Link';
 import { Field } from './Field';
+import { ProviderButtons } from './ProviderButtons';
 import { formErrors, type FormErrors } from './formErrors';
 import { nextPath, withNext } from './nextPath';
 
@@ -96,6 +97,7 @@ export function SignUpPage() {
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
+        <ProviderButtons />
         <p className="form-footer">
           Already have an account? <Link href={withNext('/signin')}>Sign in</Link>
         </p>

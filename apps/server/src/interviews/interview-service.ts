@@ -26,6 +26,7 @@ import type {
   StoredRoom,
   TimelineEntry,
 } from '../store/store.js';
+import { controlChange, isControlCommand } from './control-change.js';
 import { hashToken, newGuestToken, newKey, sameSecret } from './credentials.js';
 import { authorize, type Member, type WarnLog } from './permissions.js';
 import { toInterviewState, toScorecardView, toStaffView } from './views.js';
@@ -310,83 +311,25 @@ export class InterviewService {
       if (i.endedAt) throw new AppError('INTERVIEW_ENDED');
     };
 
-    let updated: StoredInterview | null;
-    let links: InviteLinks | undefined;
+    if (isControlCommand(command)) {
+      if (command.type === 'set-problem' && command.problemId !== null) {
+        this.problem(command.problemId);
+      }
+      const updated = await this.store.update(roomId, (i) =>
+        controlChange(command, i, entry, (id) => this.problemOrNone(id)?.hints ?? []),
+      );
+      if (!updated) throw new AppError('ROOM_NOT_FOUND');
+      const state = this.state(updated);
+      this.broadcast.controls(roomId, updated);
+      this.broadcast.state(roomId, state);
+      if (command.type === 'set-problem' || command.type === 'reveal-hint') {
+        await this.publishStaff(roomId, updated);
+      }
+      return command.type === 'rotate-link'
+        ? { state, links: this.links(updated, baseUrl) }
+        : { state };
+    }
     switch (command.type) {
-      case 'set-problem': {
-        const { problemId } = command;
-        if (problemId !== null) this.problem(problemId);
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          return {
-            patch: { problemId, revealedHints: [] },
-            entry: entry('interview.problem-set', { problemId }),
-          };
-        });
-        break;
-      }
-      case 'reveal-hint': {
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          const ladder = this.problemOrNone(i.problemId)?.hints ?? [];
-          const index = i.revealedHints.length;
-          if (i.problemId === null) {
-            throw new AppError(
-              'NO_HINT_LEFT',
-              'Assign a problem first: hints belong to a problem.',
-            );
-          }
-          if (index >= ladder.length) throw new AppError('NO_HINT_LEFT');
-          const at = new Date();
-          return {
-            patch: { revealedHints: [...i.revealedHints, { index, at }] },
-            entry: { ...entry('interview.hint-revealed', { problemId: i.problemId, index }), at },
-          };
-        });
-        break;
-      }
-      case 'set-editor-locked': {
-        const { locked } = command;
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          return {
-            patch: { editorLocked: locked },
-            entry: entry(locked ? 'interview.editor-locked' : 'interview.editor-unlocked'),
-          };
-        });
-        break;
-      }
-      case 'set-run-enabled': {
-        const { enabled } = command;
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          return {
-            patch: { runEnabled: enabled },
-            entry: entry(enabled ? 'interview.run-enabled' : 'interview.run-disabled'),
-          };
-        });
-        break;
-      }
-      case 'end': {
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          return { patch: { endedAt: new Date() }, entry: entry('interview.ended') };
-        });
-        break;
-      }
-      case 'rotate-link': {
-        const { link } = command;
-        updated = await this.store.update(roomId, (i) => {
-          live(i);
-          return {
-            patch:
-              link === 'interviewer' ? { interviewerKey: newKey() } : { candidateKey: newKey() },
-            entry: entry('interview.link-rotated', { link }),
-          };
-        });
-        if (updated) links = this.links(updated, baseUrl);
-        break;
-      }
       case 'admit':
       case 'deny': {
         const admit = command.type === 'admit';
@@ -456,14 +399,6 @@ export class InterviewService {
         return { state: this.state(interview) };
       }
     }
-    if (!updated) throw new AppError('ROOM_NOT_FOUND');
-    const state = this.state(updated);
-    this.broadcast.controls(roomId, updated);
-    this.broadcast.state(roomId, state);
-    if (command.type === 'set-problem' || command.type === 'reveal-hint') {
-      await this.publishStaff(roomId, updated);
-    }
-    return links ? { state, links } : { state };
   }
 
   async saveScorecard(member: Member, body: ScorecardBody, log: WarnLog): Promise<ScorecardView> {

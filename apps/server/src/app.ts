@@ -53,9 +53,6 @@ export interface AppDeps {
   blobs?: BlobStore;
 }
 
-/** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
-const JOBS_SHUTDOWN_MS = 10_000;
-
 /** The address emails link to: PUBLIC_URL, else this node on localhost. */
 function appUrl(config: Config): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
@@ -130,8 +127,10 @@ export async function buildApp({
 
   // The cluster (and its Redis) comes later; readiness asks it once it exists.
   const redisCheck: { ping?: () => Promise<boolean> } = {};
+  let closing: Promise<void> | undefined;
   await http.register(healthRoutes, {
     store,
+    draining: () => closing !== undefined,
     ...(config.redisUrl ? { redis: () => redisCheck.ping?.() ?? Promise.resolve(false) } : {}),
   });
   const jobs = createJobQueue(config, store, logger);
@@ -232,22 +231,28 @@ export async function buildApp({
     runQueueDepth: () => runs.queueDepth,
   });
 
-  let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     closing ??= (async () => {
+      const started = Date.now();
+      // What is in flight is committed and acknowledged while clients still listen.
       await batcher.flush();
-      io.emit('session:closed', {
+      // This node's clients only: through the Redis adapter, io.emit and
+      // io.disconnectSockets would reach every node's clients.
+      io.local.emit('session:closed', {
         code: CLOSE_CODES.SERVER_SHUTDOWN,
         reason: 'The server is restarting.',
       });
-      io.disconnectSockets(true);
+      // Closes this node's sockets at the transport, so clients reconnect on
+      // their own (through the load balancer, to another node), then stops
+      // listening. Updates that arrived meanwhile are flushed by closeAll.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await http.close();
       await registry.closeAll();
       await runs.close();
       await blobs.close();
       await cluster?.close();
-      await jobs.close(JOBS_SHUTDOWN_MS);
+      // Running jobs (an email being sent) get what is left of the deadline; later they run again.
+      await jobs.close(Math.max(1_000, config.shutdownTimeoutMs - (Date.now() - started) - 1_000));
       await mailer?.close();
     })();
     return closing;

@@ -207,6 +207,13 @@ export const OPTIONS = {
     default: '2000',
     parse: int(100, 600_000),
   },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    description:
+      "On SIGTERM: how long a node may take to save what it holds, move its clients to other nodes and close its connections before it exits anyway (exit code 1). Keep it below the orchestrator's grace period.",
+    default: '20000',
+    parse: int(1_000, 600_000),
+  },
   smtpUrl: {
     env: 'SMTP_URL',
     description:

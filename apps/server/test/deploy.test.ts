@@ -228,6 +228,14 @@ describe('deploy/k8s', () => {
     expect(() => loadConfig(env)).not.toThrow();
   });
 
+  it('gives server pods more time to stop than the shutdown deadline the nodes keep', () => {
+    const env: Record<string, string> = {};
+    for (const doc of byKind('ConfigMap')) Object.assign(env, doc.data ?? {});
+    const deadlineMs = loadConfig(env).shutdownTimeoutMs;
+    const grace = podSpec(named('Deployment', 'tandem-server')).terminationGracePeriodSeconds;
+    expect(Number(grace) * 1000).toBeGreaterThan(deadlineMs);
+  });
+
   it('probes routes the server answers, on the port it listens on', async () => {
     const config = obj(named('ConfigMap', 'tandem-config').data);
     const container = obj((podSpec(named('Deployment', 'tandem-server')).containers as Yaml[])[0]);

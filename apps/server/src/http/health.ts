@@ -5,15 +5,19 @@ import type { Store } from '../store/store.js';
  * `/healthz`: the process answers. `/readyz`: and its store answers too (503
  * otherwise: this node cannot save). With several nodes it also reports Redis;
  * without it the node still serves its own clients and saves, so it stays
- * ready but says it is degraded (cross-node fan-out waits for Redis).
+ * ready but says it is degraded (cross-node fan-out waits for Redis). A node
+ * shutting down answers 503 "draining" so load balancers stop sending to it.
  */
 export const healthRoutes: FastifyPluginAsync<{
   store: Store;
   /** Resolves true when Redis answers; absent in the embedded shape. */
   redis?: () => Promise<boolean>;
-}> = async (app, { store, redis }) => {
+  /** True once shutdown has begun. */
+  draining: () => boolean;
+}> = async (app, { store, redis, draining }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    if (draining()) return reply.code(503).send({ status: 'draining' });
     const [storeOk, redisOk] = await Promise.all([
       store.ping().then(
         () => true,

@@ -1,10 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import * as Y from 'yjs';
-import { DOC_TEXT_KEY } from '@tandem/protocol';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { waitFor } from '../harness.js';
 import { startCluster, type TestCluster } from './harness.js';
+import { storedText } from './stored-text.js';
 
 let cluster: TestCluster;
 const open: RoomConnection[] = [];
@@ -50,28 +48,6 @@ function names(conn: RoomConnection): string[] {
     .sort();
 }
 
-/** The room's text as PostgreSQL holds it: every committed update, replayed. */
-async function storedText(roomId: string): Promise<string> {
-  const client = new pg.Client({ connectionString: cluster.databaseUrl });
-  await client.connect();
-  try {
-    const doc = new Y.Doc();
-    const snap = await client.query<{ state: Buffer }>(
-      'select state from doc_snapshots where room_id = $1',
-      [roomId],
-    );
-    if (snap.rows[0]) Y.applyUpdateV2(doc, snap.rows[0].state);
-    const rows = await client.query<{ update: Buffer }>(
-      'select update from doc_updates where room_id = $1 order by seq',
-      [roomId],
-    );
-    for (const r of rows.rows) Y.applyUpdateV2(doc, r.update);
-    return doc.getText(DOC_TEXT_KEY).toString();
-  } finally {
-    await client.end();
-  }
-}
-
 describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () => {
   it('people on different nodes edit together and see each other; a late joiner on a third node gets the text and everyone present', async () => {
     const [n1, n2, n3] = cluster.nodes;
@@ -104,7 +80,7 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
       () => JSON.stringify(names(cy)) === JSON.stringify(['Ada', 'Bob', 'Cy']),
       'the late joiner to see everyone present',
     );
-    expect(await storedText(room.id)).toBe(ada.text.toString());
+    expect(await storedText(cluster.databaseUrl, room.id)).toBe(ada.text.toString());
   });
 
   it('a node killed with SIGKILL while 8 clients edit through nginx: everyone reconnects elsewhere, no acknowledged edit is lost, all replicas end identical', async () => {
@@ -140,7 +116,7 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
       'every client to converge',
       30_000,
     );
-    const stored = await storedText(room.id);
+    const stored = await storedText(cluster.databaseUrl, room.id);
     expect(stored).toBe(clients[0]!.text.toString());
     // Each node's replica (what it syncs joiners from) holds the same document.
     for (const node of cluster.nodes) {

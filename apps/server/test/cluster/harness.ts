@@ -34,13 +34,19 @@ export interface ClusterNode {
   output: string[];
 }
 
+export interface NodeExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface TestCluster {
   nodes: ClusterNode[];
   /** nginx, with the shipped configuration, in front of every node. */
   url: string;
   databaseUrl: string;
   redisPrefix: string;
-  kill(node: ClusterNode, signal?: NodeJS.Signals): Promise<void>;
+  /** Signals the node and resolves when it has exited, with how. */
+  kill(node: ClusterNode, signal?: NodeJS.Signals): Promise<NodeExit>;
   start(node: ClusterNode): Promise<void>;
   stop(): Promise<void>;
 }
@@ -126,12 +132,14 @@ export async function startCluster(
     });
   }
 
-  async function kill(node: ClusterNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  async function kill(node: ClusterNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<NodeExit> {
     const child = node.process;
-    if (!child) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (!child) return { code: null, signal: null };
+    const gone = new Promise<NodeExit>((resolve) =>
+      child.once('exit', (code, sig) => resolve({ code, signal: sig })),
+    );
     child.kill(signal);
-    await gone;
+    return gone;
   }
 
   // A cluster that fails to come up leaves no process behind.

@@ -38,6 +38,8 @@ import { createBlobStore, type BlobStore } from './blobs/index.js';
 import { uploadRoutes } from './uploads/routes.js';
 import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
 import { createJobQueue } from './queue/index.js';
+import { createCounters } from './limits/index.js';
+import { RedisCounters } from './limits/redis-counters.js';
 import type { Authenticator } from './auth/principal.js';
 import type { Sessions } from './auth/sessions.js';
 import { InterviewService } from './interviews/interview-service.js';
@@ -123,7 +125,16 @@ export async function buildApp({
   });
   await http.register(cookie);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
-  await http.register(rateLimit, { global: false });
+  const counters = createCounters(config, logger);
+  // Route limits (room creation, sign-up...) shared by every node with Redis; skipped while it is away.
+  await http.register(rateLimit, {
+    global: false,
+    ...(counters instanceof RedisCounters && {
+      redis: counters.redis,
+      nameSpace: `${config.redisPrefix}:rate:`,
+      skipOnError: true,
+    }),
+  });
 
   // The cluster (and its Redis) comes later; readiness asks it once it exists.
   const redisCheck: { ping?: () => Promise<boolean> } = {};
@@ -145,6 +156,7 @@ export async function buildApp({
     config,
     store,
     logger,
+    counters,
     // Only queues the email: sign-up never waits for mail.
     onSignedUp: async (account) => {
       await mail.sendWelcome({
@@ -165,6 +177,7 @@ export async function buildApp({
     problems,
     config,
     logger,
+    counters,
     concurrency: config.runConcurrency ?? os.availableParallelism() * RUN_SLOTS_PER_CORE,
     executor:
       executor ??
@@ -222,6 +235,7 @@ export async function buildApp({
     runs,
     interviews,
     auth,
+    sessions,
     cluster,
   });
 
@@ -251,6 +265,7 @@ export async function buildApp({
       await runs.close();
       await blobs.close();
       await cluster?.close();
+      await counters.close();
       // Running jobs (an email being sent) get what is left of the deadline; later they run again.
       await jobs.close(Math.max(1_000, config.shutdownTimeoutMs - (Date.now() - started) - 1_000));
       await mailer?.close();

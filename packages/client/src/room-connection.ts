@@ -328,7 +328,9 @@ export class RoomConnection extends Emitter<Events> {
                 ? 'REMOVED'
                 : code === CLOSE_CODES.LOBBY_DENIED
                   ? 'LOBBY_DENIED'
-                  : 'FORBIDDEN',
+                  : code === CLOSE_CODES.SIGNED_OUT
+                    ? 'SESSION_EXPIRED'
+                    : 'FORBIDDEN',
           message: reason,
         };
         this.emit('error', this.lastError);

@@ -18,6 +18,8 @@ export const CLOSE_CODES = {
   ROLE_CHANGED: 4011,
   /** The server is shutting down; reconnect (possibly to another node). */
   SERVER_SHUTDOWN: 4012,
+  /** The account's sign-in behind this socket ended (sign-out here or on another device). */
+  SIGNED_OUT: 4013,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
@@ -29,4 +31,5 @@ export const TERMINAL_CLOSE_CODES: readonly CloseCode[] = [
   CLOSE_CODES.PROTOCOL_MISMATCH,
   CLOSE_CODES.REMOVED,
   CLOSE_CODES.LOBBY_DENIED,
+  CLOSE_CODES.SIGNED_OUT,
 ];

@@ -11,7 +11,7 @@ import type { Account } from './principal.js';
 import { checkNewPassword, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 
 /** Called once an account exists (e.g. to queue the welcome email). Never awaited by sign-up. */
-export type OnSignedUp = (account: Account) => void | Promise<void>;
+export type OnSignedUp = (account: Omit<Account, 'sessionId'>) => void | Promise<void>;
 
 export interface AccountServiceDeps {
   store: Store;
@@ -63,7 +63,7 @@ export class AccountService {
   #signedUp(user: StoredUser): void {
     const hook = this.deps.onSignedUp;
     if (hook === undefined) return;
-    const account: Account = { id: user.id, email: user.email, displayName: user.displayName };
+    const account = { id: user.id, email: user.email, displayName: user.displayName };
     Promise.resolve()
       .then(() => hook(account))
       .catch((err: unknown) =>

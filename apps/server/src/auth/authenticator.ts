@@ -30,7 +30,7 @@ export class TokenAuthenticator implements Authenticator {
     const active = await this.store.accounts.activeSession(claims.sessionId, this.now());
     if (active === null || active.user.id !== claims.userId) return null;
     const { id, email, displayName } = active.user;
-    return { id, email, displayName };
+    return { id, email, displayName, sessionId: claims.sessionId };
   }
 }
 

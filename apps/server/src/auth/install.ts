@@ -10,7 +10,7 @@ import { AccessTokens } from './access-tokens.js';
 import { AccountService, type OnSignedUp } from './accounts.js';
 import { loadAuthSecret } from './auth-secret.js';
 import { TokenAuthenticator } from './authenticator.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { FailureLimiter, type WindowCounters } from '../limits/index.js';
 import { meRoutes } from './me-routes.js';
 import type { Authenticator } from './principal.js';
 import { authRoutes } from './routes.js';
@@ -28,9 +28,16 @@ export interface InstalledAuth {
 
 export async function installAuth(
   http: FastifyInstance,
-  deps: { config: Config; store: Store; logger: Logger; onSignedUp?: OnSignedUp | undefined },
+  deps: {
+    config: Config;
+    store: Store;
+    logger: Logger;
+    onSignedUp?: OnSignedUp | undefined;
+    /** Failure counters, shared by every node with Redis. */
+    counters: WindowCounters;
+  },
 ): Promise<InstalledAuth> {
-  const { config, store, logger, onSignedUp } = deps;
+  const { config, store, logger, onSignedUp, counters } = deps;
   const authSecret = await loadAuthSecret(config, logger);
   const tokens = new AccessTokens(
     authSecret,
@@ -41,12 +48,15 @@ export async function installAuth(
   const sessions = new Sessions({ config, store, tokens, logger });
   const accounts = new AccountService({ store, logger, onSignedUp });
   const windowMs = config.signinWindowSeconds * 1000;
-  const twoFactor = new TwoFactor(store, new FailureLimiter(config.totpAttemptLimit, windowMs));
+  const twoFactor = new TwoFactor(
+    store,
+    new FailureLimiter(counters, 'totp', config.totpAttemptLimit, windowMs),
+  );
   const signIn = new SignIn({
     accounts,
     twoFactor,
-    perAccount: new FailureLimiter(config.signinAccountLimit, windowMs),
-    perIp: new FailureLimiter(config.signinIpLimit, windowMs),
+    perAccount: new FailureLimiter(counters, 'signin-account', config.signinAccountLimit, windowMs),
+    perIp: new FailureLimiter(counters, 'signin-ip', config.signinIpLimit, windowMs),
   });
   await http.register(authRoutes, { config, accounts, signIn, sessions });
   await http.register(meRoutes, { auth, store });

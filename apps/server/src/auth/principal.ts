@@ -5,6 +5,8 @@ export interface Account {
   id: string;
   email: string;
   displayName: string;
+  /** The sign-in (refresh-token family) the access token belongs to; its sockets end with it. */
+  sessionId: string;
 }
 
 /**

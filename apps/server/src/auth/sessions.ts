@@ -50,6 +50,13 @@ export class Sessions {
   readonly #deps: SessionsDeps;
   readonly #now: () => Date;
 
+  /**
+   * Told which sign-ins just ended (sign-out, sign-out everywhere, a reused
+   * refresh token), so their open sockets end on every node, not only at
+   * their next handshake. Set by the socket layer.
+   */
+  ended: (sessionIds: readonly string[]) => void = () => {};
+
   constructor(deps: SessionsDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
@@ -99,6 +106,7 @@ export class Sessions {
         this.#setCookie(request, reply, next, outcome.session.expiresAt);
         return this.#answer(outcome.user, outcome.session.id, now);
       case 'reused':
+        this.ended([outcome.session.id]);
         this.#deps.logger.warn(
           { sessionId: outcome.session.id, userId: outcome.session.userId },
           'refresh token reused: the whole session family is revoked',
@@ -120,7 +128,9 @@ export class Sessions {
     const session = await this.#cookieSession(request);
     this.clearCookie(request, reply);
     if (session === null) return 0;
-    return (await this.#deps.store.accounts.revokeSession(session.id, this.#now())) ? 1 : 0;
+    const revoked = await this.#deps.store.accounts.revokeSession(session.id, this.#now());
+    if (revoked) this.ended([session.id]);
+    return revoked ? 1 : 0;
   }
 
   /** Ends every family of the cookie's account (every device). Throws SESSION_EXPIRED without a live cookie. */
@@ -135,7 +145,9 @@ export class Sessions {
 
   /** Ends every family of an account (sign-out-all, or after a security change such as a new password). */
   async signOutUser(userId: string): Promise<number> {
-    return (await this.#deps.store.accounts.revokeUserSessions(userId, this.#now())).length;
+    const ids = await this.#deps.store.accounts.revokeUserSessions(userId, this.#now());
+    if (ids.length > 0) this.ended(ids);
+    return ids.length;
   }
 
   clearCookie(request: FastifyRequest, reply: FastifyReply): void {

@@ -9,7 +9,7 @@ import type { SignInBody } from '@tandem/protocol';
 import { AppError } from '../errors.js';
 import type { StoredUser } from '../store/store.js';
 import type { AccountService } from './accounts.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import type { FailureLimiter } from '../limits/index.js';
 import type { TwoFactor } from './two-factor.js';
 
 export interface SignInDeps {
@@ -26,7 +26,7 @@ export class SignIn {
   async signIn(body: SignInBody, ip: string): Promise<StoredUser> {
     const { accounts, twoFactor, perAccount, perIp } = this.deps;
     const accountKey = body.email.trim().toLowerCase();
-    const wait = Math.max(perAccount.check(accountKey), perIp.check(ip));
+    const wait = Math.max(await perAccount.check(accountKey), await perIp.check(ip));
     if (wait > 0) {
       throw AppError.retryable(
         'RATE_LIMITED',
@@ -39,12 +39,11 @@ export class SignIn {
       user = await accounts.checkPassword(body);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
-        perAccount.fail(accountKey);
-        perIp.fail(ip);
+        await Promise.all([perAccount.fail(accountKey), perIp.fail(ip)]);
       }
       throw err;
     }
-    perAccount.reset(accountKey);
+    await perAccount.reset(accountKey);
     if (user.twoFactorEnabled) {
       if (body.code === undefined || body.code.trim() === '') throw new AppError('TOTP_REQUIRED');
       await twoFactor.verify(user.id, body.code);

@@ -15,7 +15,7 @@ import {
 } from '@tandem/protocol';
 import { AppError } from '../errors.js';
 import type { Store, StoredUser } from '../store/store.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import type { FailureLimiter } from '../limits/index.js';
 
 export const TOTP_PERIOD_SECONDS = 30;
 /** One step of drift either way: `epochTolerance` is in seconds. */
@@ -73,16 +73,16 @@ export class TwoFactor {
   async confirm(userId: string, code: string): Promise<string[]> {
     const totp = await this.store.accounts.getTotp(userId);
     if (totp === null || totp.enabled) throw new AppError('TWO_FACTOR_NOT_PENDING');
-    this.#assertMayTry(userId);
+    await this.#assertMayTry(userId);
     const step = await this.#matchingStep(totp.secret, code, totp.lastUsedStep);
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     if (
       step === null ||
       !(await this.store.accounts.enableTotp(userId, step, codes.map(hashRecoveryCode)))
     ) {
-      this.#failed(userId);
+      await this.#failed(userId);
     }
-    this.attempts.reset(userId);
+    await this.attempts.reset(userId);
     return codes;
   }
 
@@ -93,7 +93,7 @@ export class TwoFactor {
   async verify(userId: string, code: string): Promise<void> {
     const totp = await this.store.accounts.getTotp(userId);
     if (totp === null || !totp.enabled) return;
-    this.#assertMayTry(userId);
+    await this.#assertMayTry(userId);
     if (isTotpCode(code)) {
       const step = await this.#matchingStep(totp.secret, code, totp.lastUsedStep);
       // The conditional update lets only one of two concurrent uses of a code pass.
@@ -105,11 +105,11 @@ export class TwoFactor {
     ) {
       return this.attempts.reset(userId);
     }
-    this.#failed(userId);
+    await this.#failed(userId);
   }
 
-  #assertMayTry(userId: string): void {
-    const wait = this.attempts.check(userId);
+  async #assertMayTry(userId: string): Promise<void> {
+    const wait = await this.attempts.check(userId);
     if (wait > 0) {
       throw AppError.retryable(
         'RATE_LIMITED',
@@ -119,8 +119,8 @@ export class TwoFactor {
     }
   }
 
-  #failed(userId: string): never {
-    this.attempts.fail(userId);
+  async #failed(userId: string): Promise<never> {
+    await this.attempts.fail(userId);
     throw new AppError('INVALID_TOTP');
   }
 

@@ -18,6 +18,7 @@ import {
 } from '@tandem/protocol';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Account, Authenticator } from '../auth/principal.js';
+import type { Sessions } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { InterviewService } from '../interviews/interview-service.js';
 import { appendNoteUpdate, notesSyncReply } from '../interviews/notes.js';
@@ -78,6 +79,8 @@ export interface SocketServerDeps {
   batcher: UpdateBatcher;
   logger: Logger;
   auth: Authenticator;
+  /** Ends the sockets of sign-ins that end. */
+  sessions: Sessions;
   /** Set with REDIS_URL: fan-out, replicas and presence across nodes. */
   cluster?: Cluster | undefined;
 }
@@ -127,6 +130,16 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     },
   });
 
+  deps.sessions.ended = (sessionIds) => {
+    // Through the adapter: that sign-in's sockets end on every node at once.
+    for (const id of sessionIds) {
+      io.to(signInChannel(id)).emit('session:closed', {
+        code: CLOSE_CODES.SIGNED_OUT,
+        reason: 'You signed out (here or on another device). Sign in again to rejoin.',
+      });
+      io.in(signInChannel(id)).disconnectSockets(true);
+    }
+  };
   runs.publish = (view) => {
     if (view.roomId) io.to(view.roomId).emit('run:update', view);
   };
@@ -256,6 +269,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const log = logger.child({ roomId, sessionId, participantId: member.participantId });
     const abuse = new AbuseMeter(config.abuseLimit, 60_000);
     if (member.participantId) void socket.join(participantChannel(member.participantId));
+    if (socket.data.account) void socket.join(signInChannel(socket.data.account.sessionId));
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
@@ -445,6 +459,7 @@ const RunCancelSchema = z.object({ runId: z.string().max(64) });
 /** Socket.IO rooms: a room's staff (notes, lobby, scorecards) and each participant's own sockets. */
 const staffChannel = (roomId: string) => `staff:${roomId}`;
 const participantChannel = (participantId: string) => `participant:${participantId}`;
+const signInChannel = (sessionId: string) => `signin:${sessionId}`;
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

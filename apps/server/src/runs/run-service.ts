@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Store, StoredRun } from '../store/store.js';
 import type { ExecutorFactory, ExecutorInfo, RunExecutor } from './executor.js';
 import type { ProblemCatalog } from './problems.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type WindowCounters } from '../limits/index.js';
 
 /** How long to wait before asking an executor that was not ready again. */
 const READY_RETRY_MS = 2_000;
@@ -107,10 +107,12 @@ export class RunService {
       logger: Logger;
       executor: ExecutorFactory;
       concurrency: number;
+      /** Shared by every node with Redis. */
+      counters: WindowCounters;
     },
   ) {
-    this.perUser = new RateLimiter(deps.config.runRatePerUser, 60_000);
-    this.perRoom = new RateLimiter(deps.config.runRatePerRoom, 60_000);
+    this.perUser = new RateLimiter(deps.counters, 'runs-user', deps.config.runRatePerUser, 60_000);
+    this.perRoom = new RateLimiter(deps.counters, 'runs-room', deps.config.runRatePerRoom, 60_000);
     this.executor = deps.executor({
       progress: (p) => this.onProgress(p),
       result: (r) => void this.onResult(r),
@@ -212,7 +214,7 @@ export class RunService {
         );
       }
     }
-    const userWait = this.perUser.take(who.id);
+    const userWait = await this.perUser.take(who.id);
     if (userWait > 0) {
       throw AppError.retryable(
         'RATE_LIMITED',
@@ -220,7 +222,7 @@ export class RunService {
         userWait,
       );
     }
-    const roomWait = roomId ? this.perRoom.take(roomId) : 0;
+    const roomWait = roomId ? await this.perRoom.take(roomId) : 0;
     if (roomWait > 0) {
       throw AppError.retryable(
         'RATE_LIMITED',

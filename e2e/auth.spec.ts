@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import { expect, test } from './support/fixtures.js';
+import { expectAllSaved } from './support/room.js';
 
 const PASSWORD = 'a long and quite unusual passphrase';
 
@@ -104,4 +105,38 @@ test('a person turns on two-factor authentication, then signs in with a code fro
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(account).toContainText('Signed in as Grace Hopper');
+});
+
+test('signing out in one tab ends the room open in another, with a way back in', async ({
+  newPerson,
+}, testInfo) => {
+  const page = await newPerson();
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill(`ada-${randomUUID()}@example.com`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.getByLabel('Room title').fill('Signed in');
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(page).toHaveURL(/\/r\/[A-Za-z0-9_-]{22}$/);
+  const roomPath = new URL(page.url()).pathname;
+  await page.getByLabel('Your name').fill('Ada');
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await expectAllSaved(page);
+
+  const other = await page.context().newPage();
+  await other.goto('/');
+  await other
+    .getByRole('navigation', { name: 'Account' })
+    .getByRole('button', { name: 'Sign out' })
+    .click();
+
+  await expect(page.getByRole('heading', { name: 'You signed out' })).toBeVisible();
+  await expect(page.getByText('Sign in again to rejoin')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('room-signed-out.png') });
+  const back = page.getByRole('link', { name: 'Sign in again' });
+  await back.click();
+  await expect(page).toHaveURL(new RegExp(`/signin\\?next=${encodeURIComponent(roomPath)}`));
 });

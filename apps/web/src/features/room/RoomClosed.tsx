@@ -1,4 +1,5 @@
 import type { ErrorBody } from '@tandem/protocol';
+import { Link } from '../../ui/Link';
 import { NotFoundPage } from '../../ui/NotFoundPage';
 import { RoomNotFound } from './RoomNotFound';
 
@@ -15,6 +16,21 @@ export function RoomClosed({ error }: { error: ErrorBody }) {
       <NotFoundPage title="Tandem has been updated" action={reload}>
         This page is older than the server. Reload it to get the new version: everything already
         saved in the room is kept.
+      </NotFoundPage>
+    );
+  }
+  if (error.code === 'SESSION_EXPIRED') {
+    const next = encodeURIComponent(window.location.pathname + window.location.search);
+    return (
+      <NotFoundPage
+        title="You signed out"
+        action={
+          <Link className="button" href={`/signin?next=${next}`}>
+            Sign in again
+          </Link>
+        }
+      >
+        {error.message}
       </NotFoundPage>
     );
   }

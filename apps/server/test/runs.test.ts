@@ -94,6 +94,21 @@ describe('runs', () => {
     expect(types).toEqual(expect.arrayContaining(['run.requested', 'run.finished']));
   });
 
+  it('a person away while a run finished sees its result on coming back, and a late joiner too', async () => {
+    const { roomId, a, b } = await pair();
+    b.disconnect();
+    const ref: { id?: string } = {};
+    const atA = seen(a, () => ref.id, finished);
+    ref.id = (await a.run({ language: 'python', source: SUM_PY, stdin: '2 3\n' })).id;
+    const result = await atA;
+    const back = seen(b, () => ref.id, finished);
+    b.reconnect();
+    expect((await back).result?.stdout).toBe('5\n');
+    const late = new RoomConnection({ url: server.url, roomId, name: 'Cy', resyncIntervalMs: 0 });
+    conns.push(late);
+    expect(await seen(late, () => ref.id, finished)).toEqual(result);
+  });
+
   it('judges against a problem: a verdict per case, hidden cases show only their verdict', async () => {
     const { b } = await pair();
     const ref: { id?: string } = {};

@@ -312,6 +312,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       },
       interview: interview ? interviews.state(interview) : null,
     });
+    // The room's latest run, so a joiner (or a client back from a dropped
+    // connection, on any node) sees a result that finished while it was away.
+    void runs.latestInRoom(roomId).then(
+      (run) => {
+        if (run) socket.emit('run:update', run);
+      },
+      (err: unknown) => log.warn({ err }, 'latest run could not be read'),
+    );
     if (staff && interview) {
       void interviews.staffView(roomId, interview).then(
         (view) => socket.emit('interview:staff', view),

@@ -36,7 +36,14 @@ import { installAuth } from './auth/install.js';
 import { installProviderSignIn } from './auth/oauth/install.js';
 import { createBlobStore, type BlobStore } from './blobs/index.js';
 import { uploadRoutes } from './uploads/routes.js';
-import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
+import {
+  MailService,
+  backoffDelay,
+  createMailer,
+  registerMailJobs,
+  type JobQueue,
+} from '@tandem/jobs';
+import { isTransientStoreError } from './store/transient.js';
 import { createJobQueue } from './queue/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { Sessions } from './auth/sessions.js';
@@ -52,6 +59,14 @@ export interface AppDeps {
   /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
   blobs?: BlobStore;
 }
+
+/** The longest wait between two attempts of a batch commit while the store is out of reach. */
+const COMMIT_RETRY_MAX_MS = 1_000;
+/**
+ * Updates a node keeps at most while the store is out of reach; later ones are
+ * refused (STORE_UNAVAILABLE) and kept by their authors, who send them again.
+ */
+const MAX_UNSAVED_UPDATES = 50_000;
 
 /** Running jobs (an email being sent) get this long at shutdown; later they run again after a restart. */
 const JOBS_SHUTDOWN_MS = 10_000;
@@ -128,11 +143,16 @@ export async function buildApp({
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   await http.register(rateLimit, { global: false });
 
-  // The cluster (and its Redis) comes later; readiness asks it once it exists.
+  // The cluster (and its Redis) and the batcher come later; readiness asks them once they exist.
   const redisCheck: { ping?: () => Promise<boolean> } = {};
+  const savingCheck: { batcher?: UpdateBatcher } = {};
   await http.register(healthRoutes, {
     store,
     ...(config.redisUrl ? { redis: () => redisCheck.ping?.() ?? Promise.resolve(false) } : {}),
+    saving: () => ({
+      delayed: savingCheck.batcher?.delayed ?? false,
+      unsaved: savingCheck.batcher?.size ?? 0,
+    }),
   });
   const jobs = createJobQueue(config, store, logger);
   const mail = new MailService(jobs, appUrl(config));
@@ -191,18 +211,33 @@ export async function buildApp({
     idleMs: config.roomIdleMs,
     snapshotEvery: config.snapshotEvery,
   });
+  // Tells this node's sockets when saving starts and stops waiting for the store.
+  let announceSaving: (delayed: boolean) => void = () => {};
   const batcher = new UpdateBatcher({
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
+    isTransient: isTransientStoreError,
+    retryDelayMs: (attempt) => Math.min(COMMIT_RETRY_MAX_MS, backoffDelay(attempt, 100)),
+    maxPending: MAX_UNSAVED_UPDATES,
     onCommitted: (counts, waitedMs) => {
       registry.committed(counts);
       metrics.docUpdates.inc(waitedMs.length);
       for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
     },
-    onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
+    onError: (err, size, retrying) =>
+      logger.warn(
+        { err, size },
+        retrying ? 'batch commit failed; keeping it and trying again' : 'batch commit failed',
+      ),
+    onDelayedChange: (delayed) => {
+      if (delayed) logger.warn('saving waits for the store; updates are kept');
+      else logger.info('saving works again');
+      announceSaving(delayed);
+    },
   });
   registry.attachBatcher(batcher);
+  savingCheck.batcher = batcher;
   const cluster = config.redisUrl
     ? new Cluster({
         redisUrl: config.redisUrl,
@@ -225,6 +260,9 @@ export async function buildApp({
     auth,
     cluster,
   });
+
+  announceSaving = (delayed) =>
+    io.local.emit('saving:status', { saving: delayed ? 'delayed' : 'ok' });
 
   metrics.watch({
     openSockets: () => io.engine.clientsCount,

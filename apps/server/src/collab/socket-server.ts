@@ -304,6 +304,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         (err: unknown) => log.warn({ err }, 'staff view failed'),
       );
     }
+    if (batcher.delayed) socket.emit('saving:status', { saving: 'delayed' });
     const present = session.awarenessClients();
     if (present.length > 0)
       socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));

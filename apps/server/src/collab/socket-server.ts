@@ -234,10 +234,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   ) => {
     if (cluster) io.serverSideEmit(event, roomId, update);
   };
-  cluster?.attach(io, (roomId, update) => {
-    io.to(roomId).emit('awareness:update', update);
-    toPeers('replica:awareness', roomId, update);
-  });
+  cluster?.attach(
+    io,
+    (roomId, update) => {
+      io.to(roomId).emit('awareness:update', update);
+      toPeers('replica:awareness', roomId, update);
+    },
+    (roomId, update) => io.local.to(roomId).emit('doc:update', update),
+  );
   if (cluster) {
     io.on('interview:controls', (roomId) => {
       registry.ifLoaded(roomId, (session) => {

@@ -36,7 +36,14 @@ import { installAuth } from './auth/install.js';
 import { installProviderSignIn } from './auth/oauth/install.js';
 import { createBlobStore, type BlobStore } from './blobs/index.js';
 import { uploadRoutes } from './uploads/routes.js';
-import { MailService, createMailer, registerMailJobs, type JobQueue } from '@tandem/jobs';
+import {
+  MailService,
+  backoffDelay,
+  createMailer,
+  registerMailJobs,
+  type JobQueue,
+} from '@tandem/jobs';
+import { isTransientStoreError } from './store/transient.js';
 import { createJobQueue } from './queue/index.js';
 import { createCounters } from './limits/index.js';
 import { RedisCounters } from './limits/redis-counters.js';
@@ -54,6 +61,14 @@ export interface AppDeps {
   /** Where uploads go. Default: S3 when S3_* is set, else DATA_DIR/blobs. Closed with the app. */
   blobs?: BlobStore;
 }
+
+/** The longest wait between two attempts of a batch commit while the store is out of reach. */
+const COMMIT_RETRY_MAX_MS = 1_000;
+/**
+ * Updates a node keeps at most while the store is out of reach; later ones are
+ * refused (STORE_UNAVAILABLE) and kept by their authors, who send them again.
+ */
+const MAX_UNSAVED_UPDATES = 50_000;
 
 /** The address emails link to: PUBLIC_URL, else this node on localhost. */
 function appUrl(config: Config): string {
@@ -136,13 +151,18 @@ export async function buildApp({
     }),
   });
 
-  // The cluster (and its Redis) comes later; readiness asks it once it exists.
+  // The cluster (and its Redis) and the batcher come later; readiness asks them once they exist.
   const redisCheck: { ping?: () => Promise<boolean> } = {};
   let closing: Promise<void> | undefined;
+  const savingCheck: { batcher?: UpdateBatcher } = {};
   await http.register(healthRoutes, {
     store,
     draining: () => closing !== undefined,
     ...(config.redisUrl ? { redis: () => redisCheck.ping?.() ?? Promise.resolve(false) } : {}),
+    saving: () => ({
+      delayed: savingCheck.batcher?.delayed ?? false,
+      unsaved: savingCheck.batcher?.size ?? 0,
+    }),
   });
   const jobs = createJobQueue(config, store, logger);
   const mail = new MailService(jobs, appUrl(config));
@@ -203,18 +223,33 @@ export async function buildApp({
     idleMs: config.roomIdleMs,
     snapshotEvery: config.snapshotEvery,
   });
+  // Tells this node's sockets when saving starts and stops waiting for the store.
+  let announceSaving: (delayed: boolean) => void = () => {};
   const batcher = new UpdateBatcher({
     commit: (records) => store.appendUpdates(records),
     delayMs: config.batchDelayMs,
     maxUpdates: config.batchMaxUpdates,
+    isTransient: isTransientStoreError,
+    retryDelayMs: (attempt) => Math.min(COMMIT_RETRY_MAX_MS, backoffDelay(attempt, 100)),
+    maxPending: MAX_UNSAVED_UPDATES,
     onCommitted: (counts, waitedMs) => {
       registry.committed(counts);
       metrics.docUpdates.inc(waitedMs.length);
       for (const ms of waitedMs) metrics.persistLag.observe(ms / 1000);
     },
-    onError: (err, size) => logger.warn({ err, size }, 'batch commit failed'),
+    onError: (err, size, retrying) =>
+      logger.warn(
+        { err, size },
+        retrying ? 'batch commit failed; keeping it and trying again' : 'batch commit failed',
+      ),
+    onDelayedChange: (delayed) => {
+      if (delayed) logger.warn('saving waits for the store; updates are kept');
+      else logger.info('saving works again');
+      announceSaving(delayed);
+    },
   });
   registry.attachBatcher(batcher);
+  savingCheck.batcher = batcher;
   const cluster = config.redisUrl
     ? new Cluster({
         redisUrl: config.redisUrl,
@@ -238,6 +273,9 @@ export async function buildApp({
     sessions,
     cluster,
   });
+
+  announceSaving = (delayed) =>
+    io.local.emit('saving:status', { saving: delayed ? 'delayed' : 'ok' });
 
   metrics.watch({
     openSockets: () => io.engine.clientsCount,

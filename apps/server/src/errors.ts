@@ -1,4 +1,5 @@
 import { ERRORS, errorBody, type ErrorBody, type ErrorCode } from '@tandem/protocol';
+import { isTransientStoreError } from './store/transient.js';
 
 /**
  * An error with a code from the protocol's catalogue. Thrown anywhere in the
@@ -40,7 +41,24 @@ export class AppError extends Error {
   }
 }
 
-/** Anything thrown, as an error body; unknown errors become INTERNAL (and are logged by the caller). */
+/**
+ * A failure because the database is out of reach (restarting, say), as the
+ * 503 it is rather than a 500: nothing is wrong with the request. Null for
+ * any other error.
+ */
+export function storeAwayError(err: unknown): AppError | null {
+  if (err instanceof AppError || !isTransientStoreError(err)) return null;
+  return new AppError(
+    'STORE_UNAVAILABLE',
+    'The server cannot reach its database right now. Try again in a moment.',
+  );
+}
+
+/**
+ * Anything thrown, as an error body; the database being away becomes
+ * STORE_UNAVAILABLE, other unknown errors INTERNAL (logged by the caller).
+ */
 export function toErrorBody(err: unknown): ErrorBody {
-  return err instanceof AppError ? err.toBody() : errorBody('INTERNAL');
+  if (err instanceof AppError) return err.toBody();
+  return storeAwayError(err)?.toBody() ?? errorBody('INTERNAL');
 }

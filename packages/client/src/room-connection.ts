@@ -62,6 +62,8 @@ type Events = {
   status: [ConnectionStatus];
   room: [Room];
   pending: [number];
+  /** `savingDelayed` changed. */
+  saving: [boolean];
   synced: [];
   error: [ErrorBody];
   run: [RunView];
@@ -89,6 +91,12 @@ const TERMINAL_HANDSHAKE_CODES: readonly ErrorBody['code'][] = [
   'FORBIDDEN',
   'LOBBY_DENIED',
   'REMOVED',
+];
+
+/** Refusals of a server that cannot reach its store right now: the handshake is tried again. */
+const RETRIED_HANDSHAKE_CODES: readonly ErrorBody['code'][] = [
+  'ROOM_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
 ];
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -122,6 +130,11 @@ export class RoomConnection extends Emitter<Events> {
   self: Welcome['self'] | null = null;
   synced = false;
   lastError: ErrorBody | null = null;
+  /**
+   * The server said its saving waits for its database (`saving:status`): edits
+   * are shared and kept, and acknowledged once saved. Reset on disconnect.
+   */
+  savingDelayed = false;
   /** The stored role, from the welcome; null until then (and in the lobby). */
   role: SessionRole | null = null;
   interview: InterviewState | null = null;
@@ -318,6 +331,7 @@ export class RoomConnection extends Emitter<Events> {
       }
     });
     s.on('protocol:error', (err) => this.fail(err));
+    s.on('saving:status', ({ saving }) => this.setSavingDelayed(saving === 'delayed'));
     s.on('session:closed', ({ code, reason }) => {
       if (TERMINAL_CLOSE_CODES.includes(code)) {
         this.lastError = {
@@ -346,9 +360,14 @@ export class RoomConnection extends Emitter<Events> {
           this.setStatus('closed');
           return;
         }
-        // A refused handshake is not retried by Socket.IO; a stale access token
-        // is: `accessToken()` gives the refreshed one (or none) next time.
-        if (data.code === 'SESSION_EXPIRED' && this.options.accessToken !== undefined) {
+        // A refused handshake is not retried by Socket.IO. A stale access token
+        // is retried here (`accessToken()` gives the refreshed one, or none),
+        // and so is a server that could not load the room (its database
+        // restarting, say): it will, in a moment.
+        if (
+          (data.code === 'SESSION_EXPIRED' && this.options.accessToken !== undefined) ||
+          RETRIED_HANDSHAKE_CODES.includes(data.code)
+        ) {
           this.retryTimer = setTimeout(() => this.reconnect(), this.retryDelayMs);
           this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
         }
@@ -368,6 +387,7 @@ export class RoomConnection extends Emitter<Events> {
 
   private onDisconnected(): void {
     this.synced = false;
+    this.setSavingDelayed(false);
     this.pending.releaseAll();
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
@@ -486,6 +506,12 @@ export class RoomConnection extends Emitter<Events> {
     if (this.status === status || (this.status === 'closed' && status !== 'closed')) return;
     this.status = status;
     this.emit('status', status);
+  }
+
+  private setSavingDelayed(delayed: boolean): void {
+    if (this.savingDelayed === delayed) return;
+    this.savingDelayed = delayed;
+    this.emit('saving', delayed);
   }
 
   private fail(err: ErrorBody): void {

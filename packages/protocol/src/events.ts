@@ -52,6 +52,15 @@ export interface ClientToServerEvents {
   ) => void;
 }
 
+/**
+ * Whether this server can save right now. `delayed`: its database is out of
+ * reach (restarting, say); edits are still shared live, kept by the server
+ * and by their authors, and acknowledged once saved.
+ */
+export interface SavingStatus {
+  saving: 'ok' | 'delayed';
+}
+
 /** Events the server sends. */
 export interface ServerToClientEvents {
   /** First message after a successful handshake. */
@@ -77,6 +86,12 @@ export interface ServerToClientEvents {
   'lobby:status': (status: LobbyStatus) => void;
   /** Staff sockets only: an edit of the private notes (Yjs V2). */
   'notes:update': (update: Uint8Array) => void;
+  /**
+   * Saving on this server started waiting for its database, or works again.
+   * Sent to every socket of the server when it changes, and on join while
+   * saving is delayed.
+   */
+  'saving:status': (status: SavingStatus) => void;
   /** The server is about to close the session, and why. */
   'session:closed': (info: { code: CloseCode; reason: string }) => void;
 }

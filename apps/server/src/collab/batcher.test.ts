@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UpdateBatcher } from './batcher.js';
+import { BatcherFullError, UpdateBatcher } from './batcher.js';
 import type { UpdateRecord } from '../store/store.js';
 
 function record(roomId: string, n: number): UpdateRecord {
@@ -92,5 +92,89 @@ describe('UpdateBatcher', () => {
         ['s', 1],
       ]),
     ]);
+  });
+
+  it('a commit that fails transiently is kept and tried again, ahead of later updates, and acknowledged only once it commits', async () => {
+    const { calls, commit } = manualCommit();
+    const delayed: boolean[] = [];
+    const retries: boolean[] = [];
+    const b = new UpdateBatcher({
+      commit,
+      delayMs: 1,
+      maxUpdates: 10,
+      isTransient: (e) => (e as Error).message === 'connection refused',
+      retryDelayMs: () => 1,
+      onError: (_e, _size, retrying) => retries.push(retrying),
+      onDelayedChange: (d) => delayed.push(d),
+    });
+    const settledOf = (p: Promise<void>) => {
+      const state = { done: false, failed: false };
+      p.then(
+        () => (state.done = true),
+        () => (state.failed = true),
+      );
+      return state;
+    };
+    const first = [b.add(record('r', 1)), b.add(record('r', 2))];
+    const states = first.map(settledOf);
+    while (calls.length === 0) await settle();
+    calls[0]!.reject(new Error('connection refused'));
+    while (!b.delayed) await settle();
+    const later = b.add(record('r', 3));
+    expect(b.uncommitted('r').map((u) => u[0])).toEqual([1, 2, 3]);
+    while (calls.length < 2) await settle();
+    calls[1]!.reject(new Error('connection refused'));
+    while (calls.length < 3) await settle();
+    expect(states).toEqual([
+      { done: false, failed: false },
+      { done: false, failed: false },
+    ]);
+    expect(calls[2]!.records.map((r) => r.update[0])).toEqual([1, 2, 3]);
+    calls[2]!.resolve();
+    await Promise.all([...first, later]);
+    expect(retries).toEqual([true, true]);
+    expect(delayed).toEqual([true, false]);
+    expect(b.delayed).toBe(false);
+    expect(b.size).toBe(0);
+  });
+
+  it('a failure that is not transient still rejects its batch', async () => {
+    const { calls, commit } = manualCommit();
+    const b = new UpdateBatcher({
+      commit,
+      delayMs: 1,
+      maxUpdates: 10,
+      isTransient: () => false,
+      retryDelayMs: () => 1,
+    });
+    const p = b.add(record('r', 1));
+    while (calls.length === 0) await settle();
+    calls[0]!.reject(new Error('value too long'));
+    await expect(p).rejects.toThrow('value too long');
+    expect(b.delayed).toBe(false);
+  });
+
+  it('past maxPending an update is refused at once (its author keeps it), and flush waits through the retries', async () => {
+    const { calls, commit } = manualCommit();
+    const b = new UpdateBatcher({
+      commit,
+      delayMs: 1,
+      maxUpdates: 10,
+      maxPending: 2,
+      isTransient: () => true,
+      retryDelayMs: () => 1,
+    });
+    const kept = [b.add(record('r', 1)), b.add(record('r', 2))];
+    await expect(b.add(record('r', 3))).rejects.toBeInstanceOf(BatcherFullError);
+    while (calls.length === 0) await settle();
+    calls[0]!.reject(new Error('down'));
+    let flushed = false;
+    const flushing = b.flush().then(() => (flushed = true));
+    while (calls.length < 2) await settle();
+    expect(flushed).toBe(false);
+    calls[1]!.resolve();
+    await flushing;
+    await Promise.all(kept);
+    expect(b.size).toBe(0);
   });
 });

@@ -36,6 +36,7 @@ export class Cluster {
   private readonly redis: Redis;
   private repairTimer: NodeJS.Timeout | undefined;
   private repairing = false;
+  private forward: (roomId: string, update: Uint8Array) => void = () => {};
 
   constructor(
     private readonly options: {
@@ -73,7 +74,15 @@ export class Cluster {
     },
     /** Sends a presence update to everyone in the room, on every node, and to every replica. */
     announce: (roomId: string, update: Uint8Array) => void,
+    /**
+     * Sends a document update to this node's own clients in the room: what a
+     * repair found that the replica lacked. Those clients lack it too (it
+     * reached nobody here), for instance a joiner whose replica was loaded
+     * before other nodes' batches, delayed by a database outage, committed.
+     */
+    forward: (roomId: string, update: Uint8Array) => void = () => {},
   ): void {
+    this.forward = forward;
     const { registry } = this.options;
     io.on('replica:hello', (roomId) => {
       registry.ifLoaded(roomId, (session) => {
@@ -120,9 +129,16 @@ export class Cluster {
       session.repaired(null);
       return;
     }
-    session.doc.transact(() => {
-      for (const u of updates) Y.applyUpdateV2(session.doc, u.update);
-    }, PEER);
+    // Yjs reports an update only for a transaction that changed the document.
+    const found = (update: Uint8Array) => this.forward(session.roomId, update);
+    session.doc.on('updateV2', found);
+    try {
+      session.doc.transact(() => {
+        for (const u of updates) Y.applyUpdateV2(session.doc, u.update);
+      }, PEER);
+    } finally {
+      session.doc.off('updateV2', found);
+    }
     session.repaired(updates.at(-1)!.seq, updates.length < REPAIR_PAGE);
   }
 

@@ -247,10 +247,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   ) => {
     if (cluster) io.serverSideEmit(event, roomId, update);
   };
-  cluster?.attach(io, (roomId, update) => {
-    io.to(roomId).emit('awareness:update', update);
-    toPeers('replica:awareness', roomId, update);
-  });
+  cluster?.attach(
+    io,
+    (roomId, update) => {
+      io.to(roomId).emit('awareness:update', update);
+      toPeers('replica:awareness', roomId, update);
+    },
+    (roomId, update) => io.local.to(roomId).emit('doc:update', update),
+  );
   if (cluster) {
     io.on('interview:controls', (roomId) => {
       registry.ifLoaded(roomId, (session) => {
@@ -326,6 +330,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         (err: unknown) => log.warn({ err }, 'staff view failed'),
       );
     }
+    if (batcher.delayed) socket.emit('saving:status', { saving: 'delayed' });
     const present = session.awarenessClients();
     if (present.length > 0)
       socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorBody, type ErrorBody, type ErrorCode } from '@tandem/protocol';
-import { AppError } from '../errors.js';
+import { AppError, storeAwayError } from '../errors.js';
 
 interface Answer {
   status: number;
@@ -46,6 +46,11 @@ function answer(err: FastifyError, log: FastifyBaseLogger): Answer {
     log.info({ err: err.message }, 'bad request');
     const code = status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
     return { status, body: errorBody(code, err.message) };
+  }
+  const away = storeAwayError(err);
+  if (away) {
+    log.warn({ err: err.message, code: err.code }, 'request failed: the database is out of reach');
+    return { status: away.status, body: away.toBody() };
   }
   log.error({ err }, 'request failed');
   return { status: 500, body: errorBody('INTERNAL') };

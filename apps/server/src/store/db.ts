@@ -276,9 +276,23 @@ export async function openDatabase(
       // Without it, an unreachable host (dropped packets) hangs the boot forever.
       connectionTimeoutMillis: 10_000,
     });
-    // An idle client losing its server must not crash the process: the pool
-    // drops it, and the next query reports any real outage.
-    pool.on('error', (err) => logger?.warn({ err }, 'idle PostgreSQL connection failed'));
+    // A connection losing its server (a restart, a crash, a network cut) must
+    // not crash the process. The pool listens only while a client is idle; a
+    // client checked out between two statements of a transaction emits its
+    // 'error' with nobody listening, which would throw. So every client gets
+    // a listener of its own for its whole life. The broken client is not
+    // queryable any more: its query rejects, and the pool discards it on release.
+    pool.on('connect', (client) => {
+      client.on('error', (err) =>
+        logger?.warn(
+          { err: err.message, code: (err as { code?: string }).code },
+          'PostgreSQL connection lost',
+        ),
+      );
+    });
+    pool.on('error', () => {
+      // Already logged by the client's own listener above; the pool drops the client.
+    });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const dir = path.join(config.dataDir, 'pglite');

@@ -7,12 +7,14 @@ export interface ConnectionState {
   status: ConnectionStatus;
   room: Room | null;
   pendingCount: number;
+  /** The server said saving waits for its database (`saving:status`). */
+  savingDelayed: boolean;
   lastError: ErrorBody | null;
   /** True once the first sync with the server has completed. */
   synced: boolean;
 }
 
-const EVENTS = ['status', 'room', 'pending', 'error', 'synced'] as const;
+const EVENTS = ['status', 'room', 'pending', 'saving', 'error', 'synced'] as const;
 
 /**
  * An external store over a connection's events: React sees a new snapshot
@@ -26,15 +28,16 @@ function connectionStore(conn: RoomConnection) {
       return () => offs.forEach((off) => off());
     },
     getSnapshot(): ConnectionState {
-      const { status, room, pendingCount, lastError, synced } = conn;
+      const { status, room, pendingCount, savingDelayed, lastError, synced } = conn;
       if (
         last?.status !== status ||
         last.room !== room ||
         last.pendingCount !== pendingCount ||
+        last.savingDelayed !== savingDelayed ||
         last.lastError !== lastError ||
         last.synced !== synced
       ) {
-        last = { status, room, pendingCount, lastError, synced };
+        last = { status, room, pendingCount, savingDelayed, lastError, synced };
       }
       return last;
     },

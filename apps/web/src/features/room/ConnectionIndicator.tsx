@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from '@tandem/client';
+import { savingText } from './saving-text';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -8,21 +9,20 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
   closed: 'Disconnected',
 };
 
-export function savingText(pendingCount: number): string {
-  if (pendingCount === 0) return 'All changes saved';
-  return `Saving ${pendingCount} change${pendingCount === 1 ? '' : 's'}…`;
-}
-
 /**
  * Connection and save state in one live region. Edits made while offline are
  * kept and sent on reconnect, so "Saving N changes…" stays true throughout.
+ * While the server says its database is out of reach, it says that instead.
  */
 export function ConnectionIndicator({
   status,
   pendingCount,
+  savingDelayed = false,
 }: {
   status: ConnectionStatus;
   pendingCount: number;
+  /** The server said saving waits for its database (`saving:status`). */
+  savingDelayed?: boolean;
 }) {
   return (
     <p className="connection" role="status" data-status={status}>
@@ -31,8 +31,12 @@ export function ConnectionIndicator({
       <span className="connection-sep" aria-hidden="true">
         ·
       </span>
-      <span className="connection-saving" data-pending={pendingCount}>
-        {savingText(pendingCount)}
+      <span
+        className="connection-saving"
+        data-pending={pendingCount}
+        data-delayed={savingDelayed && pendingCount > 0 ? 'true' : undefined}
+      >
+        {savingText(pendingCount, savingDelayed)}
       </span>
     </p>
   );

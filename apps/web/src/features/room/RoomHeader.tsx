@@ -17,6 +17,7 @@ export function RoomHeader({
   runnable,
   status,
   pendingCount,
+  savingDelayed = false,
   people,
   link,
   languageLocked = false,
@@ -29,6 +30,8 @@ export function RoomHeader({
   runnable: string[] | null;
   status: ConnectionStatus;
   pendingCount: number;
+  /** The server said saving waits for its database. */
+  savingDelayed?: boolean;
   people: Person[];
   /** The room link to copy; null in interview rooms (people join with their invite link). */
   link: string | null;
@@ -58,7 +61,11 @@ export function RoomHeader({
         {link !== null && <CopyLinkButton link={link} />}
       </div>
       <div className="room-header-meta">
-        <ConnectionIndicator status={status} pendingCount={pendingCount} />
+        <ConnectionIndicator
+          status={status}
+          pendingCount={pendingCount}
+          savingDelayed={savingDelayed}
+        />
         <PresenceList people={people} />
         <AccountBar />
       </div>

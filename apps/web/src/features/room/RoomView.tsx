@@ -47,7 +47,14 @@ export function RoomScreen({
   justCreated,
   interview = null,
 }: Omit<RoomViewProps, 'identity'> & { conn: RoomConnection; interview?: InterviewExtras | null }) {
-  const { status, room: liveRoom, pendingCount, lastError, synced } = useConnectionState(conn);
+  const {
+    status,
+    room: liveRoom,
+    pendingCount,
+    savingDelayed,
+    lastError,
+    synced,
+  } = useConnectionState(conn);
   // The server owns title and language; until its welcome, the REST lookup stands in.
   const room = liveRoom ?? initialRoom;
   const people = usePresence(conn.awareness);
@@ -95,6 +102,7 @@ export function RoomScreen({
         }
         status={status}
         pendingCount={pendingCount}
+        savingDelayed={savingDelayed}
         people={people}
         link={interview ? null : link}
         languageLocked={interview?.readOnlyReason != null}

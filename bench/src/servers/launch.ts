@@ -18,10 +18,14 @@ export interface StartOptions {
   /** Where the server keeps data across restarts (ours: DATA_DIR; peers: state files). */
   dataDir?: string;
   timeoutMs: number;
+  /** Added to the child's environment (ours: DATABASE_URL, REDIS_URL...; peers: their own settings). */
+  env?: Record<string, string>;
+  /** A peer's script in this folder, when it is not `<system>.mjs`. */
+  script?: string;
 }
 
 export interface RunningServer {
-  system: SystemName;
+  system: SystemName | 'fastify-hello';
   /** HTTP origin, e.g. http://127.0.0.1:41234 */
   url: string;
   pid: number;
@@ -29,7 +33,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -103,6 +107,7 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
       // The bench creates hundreds of rooms from one address.
       ROOM_CREATE_LIMIT: '100000',
       NODE_ENV: 'production',
+      ...opts.env,
     },
   });
   const logs = tail(child);
@@ -122,17 +127,19 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
   };
 }
 
-async function startPeer(
-  system: Exclude<SystemName, 'ours'>,
+/** Starts one of the scripts in this folder; it reports its port over IPC. */
+export async function startPeer(
+  system: Exclude<SystemName, 'ours'> | 'fastify-hello',
   opts: StartOptions,
 ): Promise<RunningServer> {
-  const script = fileURLToPath(new URL(`./${system}.mjs`, import.meta.url));
+  const script = fileURLToPath(new URL(`./${opts.script ?? `${system}.mjs`}`, import.meta.url));
   const child = fork(script, [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
       ...process.env,
       ...(opts.dataDir ? { PERSIST_DIR: opts.dataDir } : {}),
       NODE_ENV: 'production',
+      ...opts.env,
     },
     execArgv: [],
   });

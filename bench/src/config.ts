@@ -86,6 +86,8 @@ export const config = Object.freeze({
     durationS: num('BENCH_HTTP_DURATION_S', 10, 3),
     systems: list('BENCH_HTTP_SYSTEMS', 'ours,fastify-hello'),
   },
+  /** Extra Node.js flags for our server, comma-separated (e.g. `--cpu-prof,--cpu-prof-dir=/tmp/p`). */
+  oursNodeArgs: list('BENCH_OURS_NODE_ARGS', ''),
   startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),
 });
 

@@ -8,6 +8,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { config } from '../config.js';
 import type { SystemName } from '../systems.js';
 import { sampleProcess, type ProcSample } from '../proc-stats.js';
 
@@ -95,7 +96,7 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
     throw new Error(`${OUR_SERVER_MAIN} not built (run npm run build)`);
   if (!opts.dataDir) throw new Error('our server needs a data dir');
   const port = await freePort();
-  const child = spawn(process.execPath, [OUR_SERVER_MAIN], {
+  const child = spawn(process.execPath, [...config.oursNodeArgs, OUR_SERVER_MAIN], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

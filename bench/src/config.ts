@@ -25,8 +25,8 @@ function list(name: string, full: string): string[] {
 export const config = Object.freeze({
   quick,
   rounds: num('BENCH_ROUNDS', 3, 1),
-  /** Which benchmarks to run: fanout, join, replay, run-latency, saturation. */
-  only: list('BENCH_ONLY', 'fanout,join,replay,run-latency,saturation'),
+  /** Which benchmarks to run: fanout, join, replay, run-latency, saturation, cross-node, connections, http. */
+  only: list('BENCH_ONLY', 'fanout,join,replay,run-latency,saturation,cross-node,connections,http'),
   /** Which systems to run: ours, y-websocket, hocuspocus, raw-ws. */
   systems: list('BENCH_SYSTEMS', 'ours,y-websocket,hocuspocus,raw-ws'),
   fanout: {
@@ -62,6 +62,32 @@ export const config = Object.freeze({
     /** Rooms of 4 typing editors measured while the runs go on. */
     fanoutRooms: num('BENCH_SATURATION_FANOUT_ROOMS', 3, 2),
   },
+  /** Scale-out: the fan-out workload (settings above) on one node and on two nodes through Redis. */
+  crossNode: {
+    connections: num('BENCH_CROSS_CONNS', 400, 40),
+    /** ours-1, ours-2, hocuspocus-1, hocuspocus-2: system and node count. */
+    systems: list('BENCH_CROSS_SYSTEMS', 'ours-1,ours-2,hocuspocus-1,hocuspocus-2'),
+  },
+  /** Idle connections on one node, and the memory each costs. */
+  connections: {
+    count: num('BENCH_CONN_COUNT', 10_000, 400),
+    clientsPerRoom: 4,
+    loadgens: num('BENCH_CONN_LOADGENS', 4, 2),
+    /** Connections being opened at once, per load generator. */
+    concurrency: num('BENCH_CONN_CONCURRENCY', 100, 40),
+    /** Idle time before the first and the final memory reading. */
+    settleMs: num('BENCH_CONN_SETTLE_MS', 20_000, 3000),
+    systems: list('BENCH_CONN_SYSTEMS', 'ours,y-websocket'),
+  },
+  /** REST throughput: GET /api/rooms/:id against a bare Fastify hello (autocannon). */
+  http: {
+    connections: num('BENCH_HTTP_CONNECTIONS', 10, 10),
+    warmupS: num('BENCH_HTTP_WARMUP_S', 3, 1),
+    durationS: num('BENCH_HTTP_DURATION_S', 10, 3),
+    systems: list('BENCH_HTTP_SYSTEMS', 'ours,fastify-hello'),
+  },
+  /** Extra Node.js flags for our server, comma-separated (e.g. `--cpu-prof,--cpu-prof-dir=/tmp/p`). */
+  oursNodeArgs: list('BENCH_OURS_NODE_ARGS', ''),
   startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),
 });
 

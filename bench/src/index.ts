@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs the benchmarks of issue 2 against our server and the
+ * `npm run bench`: runs the benchmarks (issues 2, 3 and 5) against our server and the
  * pinned peers, in interleaved rounds, and writes bench/results/latest.json
  * and the generated part of docs/BENCHMARKS.md. Our server is reported as
  * unavailable (with the reason) when it cannot be started or reached.
@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { config } from './config.js';
 import { loadTandemSdk } from './clients/tandem.js';
 import { rewriteMarkdown, writeReport, type Entry } from './report.js';
+import { connections } from './runs/connections.js';
+import { crossNode } from './runs/cross-node.js';
+import { http } from './runs/http.js';
 import { fanout } from './runs/fanout.js';
 import { join } from './runs/join.js';
 import { replay } from './runs/replay.js';
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   if (config.only.includes('replay')) entries.push(await replay(systems));
   if (config.only.includes('run-latency')) entries.push(...(await runLatency(!reason)));
   if (config.only.includes('saturation')) entries.push(...(await saturation(!reason)));
+  if (config.only.includes('cross-node')) entries.push(await crossNode(!reason));
+  if (config.only.includes('connections')) entries.push(await connections(!reason));
+  if (config.only.includes('http')) entries.push(await http(!reason));
   if (reason) unavailableEverywhere(entries, reason);
 
   writeReport(withEarlier(entries));

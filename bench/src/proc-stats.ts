@@ -8,6 +8,8 @@ export interface ProcSample {
   cpuSeconds: number;
   /** Peak resident set size so far, in MiB. */
   peakRssMiB: number;
+  /** Resident set size now, in MiB. */
+  rssMiB: number;
 }
 
 export function sampleProcess(pid: number): ProcSample | undefined {
@@ -17,8 +19,11 @@ export function sampleProcess(pid: number): ProcSample | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMiB: hwm ? Number(hwm[1]) / 1024 : NaN };
+    const mib = (field: string) => {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+      return m ? Number(m[1]) / 1024 : NaN;
+    };
+    return { cpuSeconds: ticks / TICKS_PER_SECOND, peakRssMiB: mib('VmHWM'), rssMiB: mib('VmRSS') };
   } catch {
     return undefined;
   }

@@ -38,6 +38,7 @@ export function hocuspocusClient(url: string): SystemClient {
             provider.on('unsyncedChanges', check);
             check();
           }),
+        connected: () => String(socket.status) === 'connected',
         destroy: () => {
           provider.destroy();
           socket.destroy();

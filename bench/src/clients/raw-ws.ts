@@ -58,6 +58,7 @@ export function rawWsClient(url: string): SystemClient {
         awareness,
         synced: synced.promise,
         saved: async () => {},
+        connected: () => socket.readyState === WebSocket.OPEN,
         destroy: () => {
           awareness.destroy();
           socket.close();

@@ -18,6 +18,7 @@ interface TandemClientModule {
     awareness: Awareness;
     whenSynced(): Promise<void>;
     whenSaved(): Promise<void>;
+    status: string;
     destroy(): void;
   };
 }
@@ -45,6 +46,7 @@ export async function tandemClient(url: string): Promise<SystemClient> {
         awareness: conn.awareness,
         synced: conn.whenSynced(),
         saved: () => conn.whenSaved(),
+        connected: () => conn.status === 'connected',
         destroy: () => conn.destroy(),
       } satisfies BenchConn;
     },

@@ -11,6 +11,8 @@ export interface BenchConn {
   synced: Promise<void>;
   /** Resolves once the server holds every local edit (acknowledged where the system acknowledges). */
   saved(): Promise<void>;
+  /** The transport is open right now (for idle connection counts). */
+  connected(): boolean;
   destroy(): void;
 }
 

@@ -26,6 +26,7 @@ export function yWebsocketClient(url: string): SystemClient {
         synced: synced.promise,
         // y-websocket never acknowledges updates: the caller verifies by reading back.
         saved: async () => {},
+        connected: () => provider.wsconnected,
         destroy: () => {
           provider.destroy();
           doc.destroy();

@@ -10,6 +10,7 @@ import { loadTrace, type TraceData } from '../trace.js';
 import { wireFor } from '../wire/index.js';
 import type { WireClient } from '../wire/types.js';
 import { connectFanout, runFanout } from '../workloads/fanout.js';
+import { connectIdle, countIdle, prepareIdle, releaseIdle } from '../workloads/idle.js';
 import { holdRoom, loadRoom, releaseRoom, timeJoins } from '../workloads/join.js';
 import { pushReplay, rawApply } from '../workloads/replay.js';
 import type { ReplyMessage, RequestMessage, RequestName, Requests } from './protocol.js';
@@ -35,9 +36,16 @@ const client = (system: SystemName, url: string) => {
 };
 
 const handlers: Handlers = {
-  fanoutConnect: async ({ system, url, options }) =>
-    connectFanout(await client(system, url), options),
+  fanoutConnect: async ({ system, url, urls, options }) =>
+    connectFanout(await Promise.all((urls ?? [url]).map((u) => client(system, u))), options),
   fanoutRun: () => runFanout(),
+  idlePrepare: async ({ system, url, options }) => prepareIdle(await client(system, url), options),
+  idleConnect: async ({ system, url, options }) => connectIdle(await client(system, url), options),
+  idleCount: () => Promise.resolve(countIdle()),
+  idleRelease: () => {
+    releaseIdle();
+    return Promise.resolve(null);
+  },
   loadRoom: async ({ system, url, name }) =>
     loadRoom(await client(system, url), name, getTrace().finalV1, getTrace().endContent),
   holdRoom: async ({ system, url, roomId }) => {

@@ -2,20 +2,26 @@
 import { config } from '../config.js';
 import { LoadGen } from '../loadgen/client.js';
 import type { Entry } from '../report.js';
+import type { RunningServer } from '../servers/launch.js';
+import type { FanoutResult } from '../workloads/fanout.js';
 import { quantile } from '../stats.js';
 import { best, metric, ratio, summarize } from '../summary.js';
 import { YJS_PEERS, type SystemName } from '../systems.js';
 import { interleave, isError, start, tempDir } from './common.js';
 
-async function fanoutOnce(
+/**
+ * Runs the fan-out workload once against servers already started: one for a
+ * single server, one per node for a cluster (clients spread as the workload
+ * describes). CPU is the servers' total; peak RSS the largest node's.
+ */
+export async function driveFanout(
   system: SystemName,
+  servers: RunningServer[],
   connections: number,
-  round: number,
-): Promise<Record<string, number>> {
+  tag: string,
+): Promise<{ figures: Record<string, number>; results: FanoutResult[] }> {
   const c = config.fanout;
   const rooms = Math.floor(connections / c.clientsPerRoom);
-  const data = tempDir('fanout');
-  const server = await start(system, data.path);
   const gens = await Promise.all(
     Array.from({ length: Math.max(1, c.loadgens) }, () => LoadGen.start()),
   );
@@ -27,9 +33,10 @@ async function fanoutOnce(
       gens.map((gen, g) =>
         gen.call('fanoutConnect', {
           system,
-          url: server.url,
+          url: servers[0]!.url,
+          urls: servers.map((s) => s.url),
           options: {
-            tag: `${round}-${g}`,
+            tag: `${tag}-${g}`,
             rooms: share(g),
             clientsPerRoom: c.clientsPerRoom,
             editsPerSecond: c.editsPerSecond,
@@ -43,16 +50,18 @@ async function fanoutOnce(
       ),
     );
     const connectMs = performance.now() - t0;
-    const before = server.sample();
+    const cpu = () => servers.reduce((n, s) => n + (s.sample()?.cpuSeconds ?? NaN), 0);
+    const before = cpu();
     const t1 = performance.now();
     const results = await Promise.all(gens.map((gen) => gen.call('fanoutRun', {})));
-    const after = server.sample();
+    const after = cpu();
+    const peakRss = Math.max(...servers.map((s) => s.sample()?.peakRssMiB ?? NaN));
     const wallS = (performance.now() - t1) / 1000;
     const edits = results.flatMap((r) => r.editLatencies);
     const cursors = results.flatMap((r) => r.cursorLatencies);
     const expected = results.reduce((n, r) => n + r.expected, 0);
     const lost = results.reduce((n, r) => n + r.lost, 0);
-    return {
+    const figures = {
       p50_ms: quantile(edits, 0.5),
       p99_ms: quantile(edits, 0.99),
       max_ms: quantile(edits, 1),
@@ -61,14 +70,27 @@ async function fanoutOnce(
       // Below the configured rate when the load generator falls behind.
       edits_per_s_sent: expected / (c.clientsPerRoom - 1) / (c.measureMs / 1000) / rooms,
       lost,
-      server_cpu_pct:
-        before && after ? ((after.cpuSeconds - before.cpuSeconds) / wallS) * 100 : NaN,
-      server_peak_rss_mib: after?.peakRssMiB ?? NaN,
+      server_cpu_pct: ((after - before) / wallS) * 100,
+      server_peak_rss_mib: peakRss,
       loadgen_loop_p99_ms: Math.max(...results.map((r) => r.loadgenLoopDelayP99Ms)),
       connect_s: connectMs / 1000,
     };
+    return { figures, results };
   } finally {
     await Promise.all(gens.map((g) => g.stop()));
+  }
+}
+
+async function fanoutOnce(
+  system: SystemName,
+  connections: number,
+  round: number,
+): Promise<Record<string, number>> {
+  const data = tempDir('fanout');
+  const server = await start(system, data.path);
+  try {
+    return (await driveFanout(system, [server], connections, String(round))).figures;
+  } finally {
     await server.stop();
     data.dispose();
   }

@@ -8,6 +8,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { config } from '../config.js';
 import type { SystemName } from '../systems.js';
 import { sampleProcess, type ProcSample } from '../proc-stats.js';
 
@@ -18,10 +19,14 @@ export interface StartOptions {
   /** Where the server keeps data across restarts (ours: DATA_DIR; peers: state files). */
   dataDir?: string;
   timeoutMs: number;
+  /** Added to the child's environment (ours: DATABASE_URL, REDIS_URL...; peers: their own settings). */
+  env?: Record<string, string>;
+  /** A peer's script in this folder, when it is not `<system>.mjs`. */
+  script?: string;
 }
 
 export interface RunningServer {
-  system: SystemName;
+  system: SystemName | 'fastify-hello';
   /** HTTP origin, e.g. http://127.0.0.1:41234 */
   url: string;
   pid: number;
@@ -29,7 +34,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -91,7 +96,7 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
     throw new Error(`${OUR_SERVER_MAIN} not built (run npm run build)`);
   if (!opts.dataDir) throw new Error('our server needs a data dir');
   const port = await freePort();
-  const child = spawn(process.execPath, [OUR_SERVER_MAIN], {
+  const child = spawn(process.execPath, [...config.oursNodeArgs, OUR_SERVER_MAIN], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -103,6 +108,7 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
       // The bench creates hundreds of rooms from one address.
       ROOM_CREATE_LIMIT: '100000',
       NODE_ENV: 'production',
+      ...opts.env,
     },
   });
   const logs = tail(child);
@@ -122,17 +128,19 @@ async function startOurs(opts: StartOptions): Promise<RunningServer> {
   };
 }
 
-async function startPeer(
-  system: Exclude<SystemName, 'ours'>,
+/** Starts one of the scripts in this folder; it reports its port over IPC. */
+export async function startPeer(
+  system: Exclude<SystemName, 'ours'> | 'fastify-hello',
   opts: StartOptions,
 ): Promise<RunningServer> {
-  const script = fileURLToPath(new URL(`./${system}.mjs`, import.meta.url));
+  const script = fileURLToPath(new URL(`./${opts.script ?? `${system}.mjs`}`, import.meta.url));
   const child = fork(script, [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
       ...process.env,
       ...(opts.dataDir ? { PERSIST_DIR: opts.dataDir } : {}),
       NODE_ENV: 'production',
+      ...opts.env,
     },
     execArgv: [],
   });

@@ -3,6 +3,11 @@
  * its cursor with every keystroke. Each keystroke inserts `<seq>;`; the three
  * readers parse what arrives, so latency is measured per edit on one clock
  * (all clients of a room live in the same load-generator process).
+ *
+ * With several nodes (the cross-node benchmark), client c of room i connects
+ * to node (i + c) mod N: writers alternate between nodes, and with two nodes
+ * two of a room's three readers are on the other node. Latencies are also
+ * reported split by whether the reader shares the writer's node.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BenchConn, SystemClient } from '../clients/types.js';
@@ -30,6 +35,9 @@ export interface FanoutResult {
   expected: number;
   lost: number;
   editLatencies: number[];
+  /** The same deliveries, split: readers on the writer's node, and on another node. */
+  sameNodeLatencies: number[];
+  crossNodeLatencies: number[];
   cursorLatencies: number[];
   loadgenCpuSeconds: number;
   loadgenLoopDelayP99Ms: number;
@@ -38,6 +46,8 @@ export interface FanoutResult {
 interface Room {
   writer: BenchConn;
   readers: BenchConn[];
+  /** Per reader: connected to another node than the writer. */
+  crossNode: boolean[];
   sentAt: Map<number, number>;
   seen: Map<number, number>;
   seq: number;
@@ -60,36 +70,59 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-/** Phase 1: create the rooms and connect every client; resolves when all are synced. */
-export async function connectFanout(client: SystemClient, options: FanoutOptions): Promise<number> {
+/**
+ * Phase 1: create the rooms and connect every client; resolves when all are
+ * synced. `nodes` holds one client per server node (one for a single server).
+ */
+export async function connectFanout(
+  nodes: SystemClient[],
+  options: FanoutOptions,
+): Promise<number> {
   opts = options;
+  const nodeOf = (room: number, client: number) => (room + client) % nodes.length;
   const start = performance.now();
   const perBatch = Math.max(1, Math.floor(options.connectConcurrency / options.clientsPerRoom));
   for (let first = 0; first < options.rooms; first += perBatch) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(perBatch, options.rooms - first) }, async (_, k) => {
         const index = first + k;
-        const id = await client.prepareRoom(`fanout-${options.tag}-${index}`);
+        const id = await nodes[nodeOf(index, 0)]!.prepareRoom(`fanout-${options.tag}-${index}`);
         const conns = Array.from({ length: options.clientsPerRoom }, (_, c) =>
-          client.connect(id, `bench-${index}-${c}`),
+          nodes[nodeOf(index, c)]!.connect(id, `bench-${index}-${c}`),
         );
         await withTimeout(
           Promise.all(conns.map((c) => c.synced)),
           options.connectTimeoutMs,
           `room ${index} sync`,
         );
-        return conns;
+        return { index, conns };
       }),
     );
-    for (const [writer, ...readers] of batch)
-      rooms.push({ writer: writer!, readers, sentAt: new Map(), seen: new Map(), seq: 0 });
+    for (const { index, conns } of batch) {
+      const [writer, ...readers] = conns;
+      const crossNode = readers.map((_, r) => nodeOf(index, r + 1) !== nodeOf(index, 0));
+      rooms.push({
+        writer: writer!,
+        readers,
+        crossNode,
+        sentAt: new Map(),
+        seen: new Map(),
+        seq: 0,
+      });
+    }
   }
   return performance.now() - start;
 }
 
-function observe(room: Room, editLat: Samples, cursorLat: Samples): void {
+function observe(
+  room: Room,
+  editLat: Samples,
+  split: [Samples, Samples],
+  cursorLat: Samples,
+): void {
   const writerId = room.writer.awareness.clientID;
-  for (const reader of room.readers) {
+  room.readers.forEach((reader, r) => {
+    const mine = split[room.crossNode[r] ? 1 : 0];
     reader.text.observe((event) => {
       const now = performance.now();
       for (const op of event.delta) {
@@ -100,6 +133,7 @@ function observe(room: Room, editLat: Samples, cursorLat: Samples): void {
           if (sent === undefined) continue;
           room.seen.set(seq, (room.seen.get(seq) ?? 0) + 1);
           editLat.push(now - sent);
+          mine.push(now - sent);
         }
       }
     });
@@ -110,14 +144,15 @@ function observe(room: Room, editLat: Samples, cursorLat: Samples): void {
       if (cursor?.measured && typeof cursor.t === 'number')
         cursorLat.push(performance.now() - cursor.t);
     });
-  }
+  });
 }
 
 /** Phase 2: type for warm-up + measure, stop, wait for stragglers, report, disconnect. */
 export async function runFanout(): Promise<FanoutResult> {
   const editLat = new Samples();
   const cursorLat = new Samples();
-  for (const room of rooms) observe(room, editLat, cursorLat);
+  const split: [Samples, Samples] = [new Samples(), new Samples()];
+  for (const room of rooms) observe(room, editLat, split, cursorLat);
   const period = 1000 / opts.editsPerSecond;
   let measuring = false;
   const timers: NodeJS.Timeout[] = [];
@@ -169,6 +204,8 @@ export async function runFanout(): Promise<FanoutResult> {
     expected,
     lost,
     editLatencies: Array.from(editLat.values()),
+    sameNodeLatencies: Array.from(split[0].values()),
+    crossNodeLatencies: Array.from(split[1].values()),
     cursorLatencies: Array.from(cursorLat.values()),
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
     loadgenLoopDelayP99Ms: loop.percentile(99) / 1e6,

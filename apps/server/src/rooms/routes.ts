@@ -57,10 +57,9 @@ export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }>
       },
     },
     async (request) => {
-      const stored = await store.getRoom(request.params.id);
-      if (!stored) throw new AppError('ROOM_NOT_FOUND');
-      const interview = await store.interviews.get(stored.id);
-      return toRoom(stored, baseUrl(config, request), interview ? 'interview' : 'scratch');
+      const found = await store.getRoomWithKind(request.params.id);
+      if (!found) throw new AppError('ROOM_NOT_FOUND');
+      return toRoom(found.room, baseUrl(config, request), found.kind);
     },
   );
 };

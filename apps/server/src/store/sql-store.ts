@@ -12,6 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import type {
   LoadedDoc,
   RoomPatch,
+  RoomKind,
   Store,
   StoredRoom,
   StoredTimelineEntry,
@@ -98,6 +99,18 @@ export class SqlStore implements Store {
       .where('id', '=', id)
       .executeTakeFirst();
     return row === undefined ? null : toRoom(row);
+  }
+
+  async getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null> {
+    const row = await this.#db
+      .selectFrom('rooms')
+      .leftJoin('interviews', 'interviews.room_id', 'rooms.id')
+      .select(['rooms.id', 'rooms.title', 'rooms.language', 'rooms.created_at'])
+      .select((eb) => eb('interviews.room_id', 'is not', null).as('is_interview'))
+      .where('rooms.id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return null;
+    return { room: toRoom(row), kind: row.is_interview ? 'interview' : 'scratch' };
   }
 
   async updateRoom(

@@ -66,6 +66,7 @@ export function interviewsContract({ store }: Pick<ContractContext, 'store'>): v
         endedAt: null,
       });
       expect(await store().interviews.get(rid)).toEqual(interview);
+      expect(await store().getRoomWithKind(rid)).toEqual({ room, kind: 'interview' });
       expect(await store().interviews.participants(rid)).toEqual([
         expect.objectContaining({
           id: hostId,

@@ -59,6 +59,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
 
       it('returns null for an unknown room', async () => {
         expect(await store.getRoom(roomId())).toBeNull();
+        expect(await store.getRoomWithKind(roomId())).toBeNull();
+      });
+
+      it('reads a scratch room with its kind', async () => {
+        const id = await newRoom();
+        expect(await store.getRoomWithKind(id)).toEqual({
+          room: await store.getRoom(id),
+          kind: 'scratch',
+        });
       });
 
       it('refuses a duplicate id and leaves the first room and its timeline as they were', async () => {

@@ -4,7 +4,7 @@
  * same SQL and the same migrations. Every implementation must pass
  * `store.contract.ts`.
  */
-import type { LanguageId, RunView, Verdict } from '@tandem/protocol';
+import type { LanguageId, Room, RunView, Verdict } from '@tandem/protocol';
 import type { SentLog } from '@tandem/jobs';
 import type { AccountStore } from './account-types.js';
 import type { IdentityStore, ProfileFileStore } from './profile-types.js';
@@ -13,6 +13,9 @@ export type * from './account-types.js';
 import type { InterviewStore } from './interview-types.js';
 export type * from './interview-types.js';
 export type * from './profile-types.js';
+
+/** A scratch room, or an interview's room (it has an `interviews` row). */
+export type RoomKind = Room['kind'];
 
 export interface StoredRoom {
   id: string;
@@ -171,6 +174,8 @@ export interface Store {
     actor: string | null,
   ): Promise<StoredRoom>;
   getRoom(id: string): Promise<StoredRoom | null>;
+  /** The room and whether it is an interview, in one query (GET /api/rooms/:id). */
+  getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null>;
   /**
    * Applies the patch and appends `entry` to the timeline in one transaction.
    * Returns null (and writes nothing) when the room does not exist.

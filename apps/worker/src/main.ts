@@ -8,7 +8,6 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { startMailWorker } from './mail-worker.js';
 import { RUN_SLOTS_PER_CORE } from '@tandem/protocol';
-import { startQueueWorker } from './queue-worker.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const BACKENDS = ['auto', 'bubblewrap', 'wasm'] as const;
@@ -147,15 +146,17 @@ async function main(): Promise<void> {
     leaseMs: env.jobLeaseMs,
     concurrency: env.jobConcurrency,
   });
-  const runs = mail.then(() =>
-    startQueueWorker({
+  // The sandbox's modules load only now, so a restarted worker takes mail a second sooner.
+  const runs = mail.then(async () => {
+    const { startQueueWorker } = await import('./queue-worker.js');
+    return startQueueWorker({
       redisUrl: env.redisUrl,
       prefix: env.redisPrefix,
       backend: env.sandboxBackend,
       concurrency: env.runConcurrency,
       logger,
-    }),
-  );
+    });
+  });
 
   // Listening from the start: mail jobs run while the sandbox is still starting.
   let stopping = false;

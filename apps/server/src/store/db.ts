@@ -101,6 +101,13 @@ export interface MailSentTable {
   message_id: string | null;
   first_attempt_at: ColumnType<Date, never, never>;
   sent_at: Date | null;
+  /** The attempt that claimed the email just before ending its message (`SentLog.claim`). */
+  claim_token: string | null;
+  claimed_at: Date | null;
+  /** The claiming attempt let the end of the message go (`SentLog.ending`). */
+  claim_ended: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Taken as sent without proof: the claiming attempt never learnt the server's answer. */
+  uncertain: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface UsersTable {

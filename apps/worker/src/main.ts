@@ -9,8 +9,8 @@ import { ConfigError, loadConfig, type Config } from '@tandem/config';
 import { RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import { startMailWorker } from './mail-worker.js';
 
-/** Running jobs get this long to finish after SIGTERM before they are aborted. */
-const SHUTDOWN_DEADLINE_MS = 25_000;
+/** Past the shutdown deadline, closing the connections gets this long before the process exits anyway. */
+const SHUTDOWN_OVERRUN_MS = 10_000;
 
 /**
  * The options this process uses, read from the one configuration table
@@ -67,12 +67,20 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new jobs; running ones may finish');
+    const deadlineMs = config.shutdownTimeoutMs;
+    logger.info({ signal, deadlineMs }, 'shutting down: no new jobs; running ones may finish');
+    setTimeout(() => {
+      logger.error({ deadlineMs }, 'shutdown overran its deadline: exiting now');
+      process.exit(1);
+    }, deadlineMs + SHUTDOWN_OVERRUN_MS).unref();
     Promise.all([
-      runs.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
-      mail.then((worker) => worker.close(SHUTDOWN_DEADLINE_MS)),
+      runs.then((worker) => worker.close(deadlineMs)),
+      mail.then((worker) => worker.close(deadlineMs)),
     ]).then(
-      () => process.exit(0),
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);

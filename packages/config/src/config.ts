@@ -252,6 +252,13 @@ export const OPTIONS = {
     default: '4',
     parse: int(1, 100),
   },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    description:
+      'After SIGTERM, how long a worker process gives its running jobs to finish while it takes no new ones; then it aborts its runs (they end as internal_error), leaves unfinished mail jobs to be taken again by another worker, and exits.',
+    default: '25000',
+    parse: int(0, 600_000),
+  },
   sandboxBackend: {
     env: 'SANDBOX_BACKEND',
     description: 'auto (bubblewrap when usable, else WebAssembly), bubblewrap, or wasm.',

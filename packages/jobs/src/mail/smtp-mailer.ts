@@ -133,7 +133,8 @@ export class SmtpMailer implements Mailer {
               body,
               (sendError, info) => (sendError ? reject(sendError) : resolve(info!.response)),
             );
-          if (auth) {
+          // As nodemailer's own transport does: log in where the server offers it.
+          if (auth && connection.allowsAuth) {
             connection.login(auth, (loginError) => (loginError ? reject(loginError) : send()));
           } else send();
         });

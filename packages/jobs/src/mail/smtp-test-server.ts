@@ -9,6 +9,12 @@
  * the reply: a client that vanished in that instant leaves the message
  * delivered (RFC 1047). `holdNext({ discardIfClientGone: true })` plays the
  * other kind, which drops such a message.
+ *
+ * `smtp-server` itself drops a message whose final "." it had read from the
+ * socket but not yet parsed when the client vanished (it parses in later
+ * ticks). A real MTA reads through the "." before it sees the end of the
+ * connection, so here such a message is recovered from the connection's raw
+ * bytes and counted as accepted (`recovered` says how many were).
  */
 import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -25,6 +31,8 @@ export interface TestSmtpServer {
   accepted: Buffer[];
   /** RCPT TO / DATA commands seen (attempts, accepted or not). */
   attempts: { rcpt: number; data: number };
+  /** Messages complete on the wire whose client vanished before smtp-server parsed their end (see above). */
+  readonly recovered: number;
   /** Refuse the next `n` messages at `stage` with `code` (4xx: temporary, 5xx: permanent). */
   refuseNext(n: number, stage: 'rcpt' | 'data', code?: number): void;
   /**
@@ -61,6 +69,11 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const closedSessions = new Set<string>();
   const onGone = new Map<string, () => void>();
   const sockets = new Map<string, Socket>();
+  /** Connections whose message smtp-server delivered to `onData`'s end (or that a test chose to drop). */
+  const answered = new Set<string>();
+  /** The data stream smtp-server gave `onData`, by connection. */
+  const dataStreams = new Map<string, NodeJS.ReadableStream & { writableEnded?: boolean }>();
+  let recovered = 0;
   const refuse = (stage: 'rcpt' | 'data'): Error | null => {
     if (refusals[0]?.stage !== stage) return null;
     const { code } = refusals.shift()!;
@@ -80,9 +93,11 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     },
     onData(stream, session, callback) {
       attempts.data++;
+      dataStreams.set(`${session.remoteAddress}:${session.remotePort}`, stream);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        answered.add(`${session.remoteAddress}:${session.remotePort}`);
         const hold = holds.shift();
         const answer = () => {
           const err = refuse('data');
@@ -107,7 +122,24 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   server.server.on('connection', (socket: Socket) => {
     const id = `${socket.remoteAddress}:${socket.remotePort}`;
     sockets.set(id, socket);
-    socket.once('close', () => sockets.delete(id));
+    const raw: Buffer[] = [];
+    let size = 0;
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= 1 << 20) raw.push(chunk);
+    });
+    socket.once('close', () => {
+      sockets.delete(id);
+      const stream = dataStreams.get(id);
+      dataStreams.delete(id);
+      // Answered, or parsed to its end with the 'end' event still to come: smtp-server has it.
+      if (answered.delete(id) || stream?.writableEnded) return;
+      const message = completeMessage(Buffer.concat(raw));
+      if (message) {
+        recovered++;
+        accepted.push(message);
+      }
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
@@ -115,6 +147,9 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     url: `smtp://127.0.0.1:${port}`,
     accepted,
     attempts,
+    get recovered() {
+      return recovered;
+    },
     refuseNext(n, stage, code = 451) {
       for (let i = 0; i < n; i++) refusals.push({ stage, code });
     },
@@ -138,4 +173,16 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The message of a client's raw bytes if its DATA got as far as the final ".", dot-unstuffed. */
+function completeMessage(raw: Buffer): Buffer | null {
+  const text = raw.toString('latin1');
+  const data = /(^|\r\n)DATA\r\n/i.exec(text);
+  if (!data) return null;
+  const body = data.index + data[0].length;
+  const end = text.indexOf('\r\n.\r\n', body - 2);
+  if (end < 0) return null;
+  const message = text.slice(body, end + 2).replace(/(^|\r\n)\./g, '$1');
+  return Buffer.from(message, 'latin1');
 }

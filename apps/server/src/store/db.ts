@@ -104,8 +104,6 @@ export interface MailSentTable {
   /** The attempt that claimed the email just before ending its message (`SentLog.claim`). */
   claim_token: string | null;
   claimed_at: Date | null;
-  /** The claiming attempt let the end of the message go (`SentLog.ending`). */
-  claim_ended: ColumnType<boolean, boolean | undefined, boolean>;
   /** Taken as sent without proof: the claiming attempt never learnt the server's answer. */
   uncertain: ColumnType<boolean, boolean | undefined, boolean>;
 }

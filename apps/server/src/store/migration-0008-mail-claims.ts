@@ -2,8 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * The sent log's claims (packages/jobs, `SentLog`): the attempt that is about
- * to end an email's message writes its token first and notes when it lets
- * the end go; an email taken as sent without proof is marked `uncertain`.
+ * to end an email's message writes its token first; an email taken as sent
+ * without proof is marked `uncertain`.
  */
 export const mailClaimsMigration: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,7 +12,6 @@ export const mailClaimsMigration: Migration = {
       .alterTable('mail_sent')
       .addColumn('claim_token', 'text')
       .addColumn('claimed_at', 'timestamptz')
-      .addColumn('claim_ended', 'boolean', (c) => c.notNull().defaultTo(false))
       .addColumn('uncertain', 'boolean', (c) => c.notNull().defaultTo(false))
       .execute();
   },

@@ -18,7 +18,6 @@ export class SqlSentLog implements SentLog {
         'sent_at',
         'claim_token',
         'message_id',
-        'claim_ended',
         sql<number>`(extract(epoch from now() - mail_sent.claimed_at) * 1000)::float8`.as('age_ms'),
       ])
       .executeTakeFirstOrThrow();
@@ -30,7 +29,7 @@ export class SqlSentLog implements SentLog {
         attemptsBefore,
         token: row.claim_token,
         messageId: row.message_id ?? '',
-        ended: row.claim_ended,
+        ended: true,
         ageMs: Math.round(Number(row.age_ms ?? 0)),
       };
     }
@@ -59,7 +58,6 @@ export class SqlSentLog implements SentLog {
         claim_token: token,
         message_id: messageId,
         claimed_at: sql<Date>`now()`,
-        claim_ended: false,
       })
       .where('idempotency_key', '=', key)
       .where('sent_at', 'is', null)
@@ -73,25 +71,18 @@ export class SqlSentLog implements SentLog {
   }
 
   /**
-   * Sent on its way, not waited for; unlike Redis, a database query may
-   * still wait for a connection, so a process that dies right after may
-   * leave it unwritten (docs/DECISIONS.md).
+   * A query may still wait for a connection (or for PGlite's thread), so a
+   * node killed right after its "." could leave no note: here every claim
+   * counts as ended at once (docs/DECISIONS.md).
    */
-  ending(key: string, token: string): void {
-    this.db
-      .updateTable('mail_sent')
-      .set({ claim_ended: true })
-      .where('idempotency_key', '=', key)
-      .where('claim_token', '=', token)
-      .where('sent_at', 'is', null)
-      .execute()
-      .catch(() => undefined);
-  }
+  readonly notesEnding = false;
+
+  ending(): void {}
 
   async release(key: string, token: string): Promise<void> {
     await this.db
       .updateTable('mail_sent')
-      .set({ claim_token: null, claimed_at: null, claim_ended: false })
+      .set({ claim_token: null, claimed_at: null })
       .where('idempotency_key', '=', key)
       .where('claim_token', '=', token)
       .where('sent_at', 'is', null)

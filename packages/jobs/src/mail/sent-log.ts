@@ -39,10 +39,15 @@ export interface SentLog {
    */
   claim(key: string, token: string, messageId: string, replacing?: string): Promise<boolean>;
   /**
+   * True: `ending` takes a note that leaves before the "." does. False: the
+   * storage cannot promise that, so every claim counts as ended at once
+   * (a dead attempt's email is then taken as delivered, never sent twice).
+   */
+  readonly notesEnding: boolean;
+  /**
    * Notes that the claim of `token` is letting the final "." go. Not waited
    * for: the write is issued before this returns, so it leaves before the
-   * "." does (Redis: on the connection the claim just used; the database
-   * gives no such promise, see docs/DECISIONS.md).
+   * "." does (Redis: on the connection the claim just used).
    */
   ending(key: string, token: string): void;
   /** Drops the claim of `token` on an unsent key (the server refused the message). */
@@ -115,6 +120,8 @@ return 1`;
  * once sent.
  */
 export class RedisSentLog implements SentLog {
+  readonly notesEnding = true;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

@@ -5,6 +5,15 @@ import globals from 'globals';
 
 /** Which workspace may import which: protocol imports nothing of ours; harness only protocol; nothing imports apps/. */
 const layering = {
+  'packages/config': [
+    '@tandem/protocol',
+    '@tandem/client',
+    '@tandem/server',
+    '@tandem/web',
+    '@tandem/sandbox',
+    '@tandem/jobs',
+    '@tandem/harness',
+  ],
   'packages/protocol': [
     '@tandem/client',
     '@tandem/server',

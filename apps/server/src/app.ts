@@ -169,7 +169,11 @@ export async function buildApp({
   // With Redis the worker processes send mail; embedded, this process does.
   const mailer = config.redisUrl ? null : createMailer(config, logger.child({ seam: 'mail' }));
   if (mailer) {
-    registerMailJobs(jobs, { mailer, sentLog: store.sentMail });
+    registerMailJobs(jobs, {
+      mailer,
+      sentLog: store.sentMail,
+      claimGraceMs: config.jobLeaseMs,
+    });
     await jobs.start();
   }
   const { auth, sessions, authSecret } = await installAuth(http, {

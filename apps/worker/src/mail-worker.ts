@@ -36,7 +36,11 @@ export async function startMailWorker(options: MailWorkerOptions): Promise<MailW
     concurrency: options.concurrency,
   });
   const mailer = createMailer(options, log);
-  registerMailJobs(queue, { mailer, sentLog: new RedisSentLog(redis, prefix) });
+  registerMailJobs(queue, {
+    mailer,
+    sentLog: new RedisSentLog(redis, prefix),
+    claimGraceMs: options.leaseMs,
+  });
   await queue.start();
   log.info({ mailer: mailer.kind }, 'mail worker ready');
   return {

@@ -101,6 +101,11 @@ export interface MailSentTable {
   message_id: string | null;
   first_attempt_at: ColumnType<Date, never, never>;
   sent_at: Date | null;
+  /** The attempt that claimed the email just before ending its message (`SentLog.claim`). */
+  claim_token: string | null;
+  claimed_at: Date | null;
+  /** Taken as sent without proof: the claiming attempt never learnt the server's answer. */
+  uncertain: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface UsersTable {

@@ -12,6 +12,7 @@ import { accountsMigration } from './migration-0003-accounts.js';
 import { interviewsMigration } from './migration-0005-interviews.js';
 import { identitiesMigration } from './migration-0006-identities.js';
 import { uploadsMigration } from './migration-0007-uploads.js';
+import { mailClaimsMigration } from './migration-0008-mail-claims.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_rooms_docs_timeline': {
@@ -138,6 +139,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_interviews': interviewsMigration,
   '0006_identities': identitiesMigration,
   '0007_uploads': uploadsMigration,
+  '0008_mail_claims': mailClaimsMigration,
 };
 
 /**

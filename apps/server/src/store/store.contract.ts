@@ -10,6 +10,7 @@
  * Tests share one store per suite and stay independent by using fresh room ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentLogContract } from '@tandem/jobs/contract';
 import type { Store, TimelineEntry } from './store.js';
 import { bytes, roomId, T0, update } from './store.contract-fixtures.js';
 import { docLogContract } from './store.contract-log.js';
@@ -123,6 +124,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
     runsContract({ store: () => store, newRoom: () => newRoom() });
     accountsContract({ store: () => store, newRoom: () => newRoom() });
     interviewsContract({ store: () => store });
+    sentLogContract(() => store.sentMail);
 
     describe('timeline', () => {
       it('appends entries and pages through them in order', async () => {

@@ -49,6 +49,7 @@ export async function startRedis(dir: string): Promise<{
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });
+      probe.on('error', () => undefined); // refused until it is up: that is what is polled
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG';

@@ -22,15 +22,57 @@ export interface SentMail {
   where: string;
 }
 
+export interface SendOptions {
+  /**
+   * Called once, at the last moment the message can still be taken back:
+   * SMTP, the whole body is at the server and only the final "." is left to
+   * send; outbox, the file is flushed under its temporary name. If it
+   * rejects, the message is abandoned undelivered and `send` rejects with
+   * its error. The mail job writes its claim in the sent log here
+   * (docs/DECISIONS.md, "An email is claimed in the sent log ...").
+   */
+  commit?: (messageId: string) => Promise<void>;
+  /**
+   * Called synchronously once `commit` resolved, right before the final "."
+   * (outbox: the rename) is let go, for a note that must be on its way
+   * before the "." is and is not waited for.
+   */
+  ending?: () => void;
+}
+
 export interface Mailer {
   readonly kind: 'outbox' | 'smtp';
   /**
    * Delivers the message: resolves once it is written (outbox) or accepted
    * by the server (SMTP). Throws PermanentJobError for a refusal that a retry
-   * cannot fix (an SMTP 5xx reply), any other error for a transient one.
+   * cannot fix (an SMTP 5xx reply), DeliveryUnknownError when the server may
+   * or may not have it (the connection failed after the final "."), any
+   * other error for a transient failure before that.
    */
-  send(message: MailMessage): Promise<SentMail>;
+  send(message: MailMessage, options?: SendOptions): Promise<SentMail>;
+  /**
+   * Whether `message` was delivered, where the mailer can tell: the outbox
+   * can (the file is there or not); an SMTP server cannot be asked, so the
+   * SMTP mailer answers `undefined`.
+   */
+  delivered(message: MailMessage): Promise<boolean | undefined>;
   close(): Promise<void>;
+}
+
+/**
+ * The server may or may not have the message: the connection failed after
+ * the final "." was sent, before the reply came. Sending again could deliver
+ * it twice.
+ */
+export class DeliveryUnknownError extends Error {
+  override name = 'DeliveryUnknownError';
+  constructor(
+    message: string,
+    /** The Message-ID of the email in doubt, to look for in the server's log. */
+    readonly messageId: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

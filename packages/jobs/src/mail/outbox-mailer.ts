@@ -7,6 +7,7 @@ import {
   messageIdFor,
   type MailMessage,
   type Mailer,
+  type SendOptions,
   type SentMail,
 } from './mailer.js';
 
@@ -25,9 +26,9 @@ export class OutboxMailer implements Mailer {
     private readonly logger: Logger,
   ) {}
 
-  async send(message: MailMessage): Promise<SentMail> {
+  async send(message: MailMessage, options: SendOptions = {}): Promise<SentMail> {
     const messageId = messageIdFor(message.key, this.from);
-    const file = path.join(this.dir, `${message.key}.eml`);
+    const file = this.#file(message);
     if (await exists(file)) return { messageId, where: file };
     await fs.mkdir(this.dir, { recursive: true });
     const temp = path.join(this.dir, `.${message.key}.${randomBytes(4).toString('hex')}.tmp`);
@@ -38,12 +39,27 @@ export class OutboxMailer implements Mailer {
     } finally {
       await handle.close();
     }
+    try {
+      await options.commit?.(messageId);
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+    options.ending?.();
     await fs.rename(temp, file);
     this.logger.info({ file, to: message.to, subject: message.subject }, `mail written to ${file}`);
     return { messageId, where: file };
   }
 
+  delivered(message: MailMessage): Promise<boolean> {
+    return exists(this.#file(message));
+  }
+
   async close(): Promise<void> {}
+
+  #file(message: MailMessage): string {
+    return path.join(this.dir, `${message.key}.eml`);
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,45 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RoomConnection, TandemApi } from '@tandem/client';
+import type { RoomConnection } from '@tandem/client';
+import { TandemApi } from '@tandem/client';
 import { waitFor } from '../harness.js';
+import { TestClients } from './clients.js';
 import { startCluster, type TestCluster } from './harness.js';
 import { storedText } from './stored-text.js';
 
 let cluster: TestCluster;
-const open: RoomConnection[] = [];
+const clients = new TestClients();
+const connect = clients.connect;
 
 beforeAll(async () => {
   cluster = await startCluster();
 }, 180_000);
 
 afterEach(() => {
-  for (const c of open.splice(0)) c.destroy();
+  clients.destroyAll();
 });
 
 afterAll(async () => {
   await cluster?.stop();
 });
-
-/**
- * A client of one node, or of nginx from its own loopback address (nginx pins
- * socket clients to a node by address, so distinct addresses spread them).
- */
-function connect(url: string, roomId: string, name: string, from?: string): RoomConnection {
-  const conn = new RoomConnection({
-    url,
-    roomId,
-    name,
-    resyncIntervalMs: 1_000,
-    socket: {
-      transports: ['websocket'],
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 500,
-      ...(from ? { localAddress: from } : {}),
-    },
-  });
-  conn.awareness.setLocalStateField('user', { name });
-  open.push(conn);
-  return conn;
-}
 
 function names(conn: RoomConnection): string[] {
   return [...conn.awareness.getStates().values()]

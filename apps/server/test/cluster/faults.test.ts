@@ -1,48 +1,20 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import pg from 'pg';
-import { DOC_TEXT_KEY } from '@tandem/protocol';
-import { RoomConnection, TandemApi } from '@tandem/client';
+import { TandemApi, type RoomConnection } from '@tandem/client';
 import { tempDir, waitFor } from '../harness.js';
+import { TestClients } from './clients.js';
+import { storedText } from './stored-text.js';
 import { startCluster, type TestCluster } from './harness.js';
 import { startRedis } from './services.js';
 
 const cleanup: (() => Promise<void>)[] = [];
-const open: RoomConnection[] = [];
+const clients = new TestClients();
+const connect = clients.connect;
 
 afterEach(async () => {
-  for (const c of open.splice(0)) c.destroy();
+  clients.destroyAll();
   for (const f of cleanup.splice(0).reverse()) await f().catch(() => undefined);
 });
-
-function connect(url: string, roomId: string, name: string): RoomConnection {
-  const conn = new RoomConnection({
-    url,
-    roomId,
-    name,
-    resyncIntervalMs: 1_000,
-    socket: { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500 },
-  });
-  open.push(conn);
-  return conn;
-}
-
-async function storedText(databaseUrl: string, roomId: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const doc = new Y.Doc();
-    const rows = await client.query<{ update: Buffer }>(
-      'select update from doc_updates where room_id = $1 order by seq',
-      [roomId],
-    );
-    for (const r of rows.rows) Y.applyUpdateV2(doc, r.update);
-    return doc.getText(DOC_TEXT_KEY).toString();
-  } finally {
-    await client.end();
-  }
-}
 
 async function readyz(url: string): Promise<{ status: number; body: Record<string, string> }> {
   const res = await fetch(`${url}/readyz`);
@@ -100,7 +72,7 @@ describe('faults under a cluster', () => {
     }
     await Promise.all([ada.whenSaved(), bob.whenSaved()]);
     await waitFor(() => ada.text.toString() === bob.text.toString(), 'convergence', 15_000);
-    const stored = await storedText(cluster.databaseUrl, room.id);
+    const stored = await storedText(cluster.databaseUrl, room.id, { snapshot: false });
     expect(stored).toBe(ada.text.toString());
     for (let round = 0; round < 6; round++) {
       expect(stored).toContain(`<a${round}>`);

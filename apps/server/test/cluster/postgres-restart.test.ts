@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import * as Y from 'yjs';
-import { DOC_TEXT_KEY } from '@tandem/protocol';
-import { RoomConnection, TandemApi } from '@tandem/client';
+import { TandemApi, type RoomConnection } from '@tandem/client';
 import { tempDir, waitFor } from '../harness.js';
+import { TestClients } from './clients.js';
+import { storedText } from './stored-text.js';
 import { startCluster, type ClusterNode, type TestCluster } from './harness.js';
 import { startPostgres } from './services.js';
 
 const cleanup: (() => Promise<void>)[] = [];
-const open: RoomConnection[] = [];
+const clients = new TestClients();
+const connect = clients.connect;
 
 afterEach(async () => {
-  for (const c of open.splice(0)) c.destroy();
+  clients.destroyAll();
   for (const f of cleanup.splice(0).reverse()) await f().catch(() => undefined);
 });
 
@@ -27,45 +28,6 @@ const ROUNDS: Round[] = [
   { mode: 'immediate', outageMs: 0 },
   { mode: 'fast', outageMs: OUTAGE_MS },
 ];
-
-/** A client of nginx from its own loopback address (nginx pins a socket to a node by address). */
-function connect(url: string, roomId: string, name: string, from?: string): RoomConnection {
-  const conn = new RoomConnection({
-    url,
-    roomId,
-    name,
-    resyncIntervalMs: 1_000,
-    socket: {
-      transports: ['websocket'],
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 500,
-      ...(from ? { localAddress: from } : {}),
-    },
-  });
-  open.push(conn);
-  return conn;
-}
-
-/**
- * The room's text from its committed log alone (no snapshot): an update that
- * was acknowledged but never committed cannot hide in a snapshot built from a
- * replica.
- */
-async function committedText(databaseUrl: string, roomId: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const doc = new Y.Doc();
-    const rows = await client.query<{ update: Buffer }>(
-      'select update from doc_updates where room_id = $1 order by seq',
-      [roomId],
-    );
-    for (const r of rows.rows) Y.applyUpdateV2(doc, r.update);
-    return doc.getText(DOC_TEXT_KEY).toString();
-  } finally {
-    await client.end();
-  }
-}
 
 async function readyz(
   node: ClusterNode,
@@ -240,7 +202,7 @@ describe('PostgreSQL restarts under a cluster', () => {
       30_000,
     );
     const text = clients[0]!.text.toString();
-    const committed = await committedText(databaseUrl, room.id);
+    const committed = await storedText(databaseUrl, room.id, { snapshot: false });
     expect(committed).toBe(text);
     const acked = marksOf(text);
     expect(acked.length).toBe(ROUNDS.length * CLIENTS * 6);

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RoomConnection, TandemApi, type ConnectionStatus } from '@tandem/client';
+import { TandemApi, type ConnectionStatus } from '@tandem/client';
 import { waitFor } from '../harness.js';
+import { TestClients } from './clients.js';
 import { startCluster, type TestCluster } from './harness.js';
 import { storedText } from './stored-text.js';
 
 let cluster: TestCluster;
-const open: RoomConnection[] = [];
+const clients = new TestClients();
+const connect = clients.connect;
 const DEADLINE_MS = 15_000;
 
 beforeAll(async () => {
@@ -13,29 +15,12 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(() => {
-  for (const c of open.splice(0)) c.destroy();
+  clients.destroyAll();
 });
 
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function connect(url: string, roomId: string, name: string, from?: string): RoomConnection {
-  const conn = new RoomConnection({
-    url,
-    roomId,
-    name,
-    resyncIntervalMs: 1_000,
-    socket: {
-      transports: ['websocket'],
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 500,
-      ...(from ? { localAddress: from } : {}),
-    },
-  });
-  open.push(conn);
-  return conn;
-}
 
 describe('a node stopped with SIGTERM (a rolling update)', () => {
   it('saves what it holds, moves its clients to the other node, exits 0 within the deadline, and never touches the other node’s clients', async () => {

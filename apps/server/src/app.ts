@@ -18,7 +18,9 @@ import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { Cluster } from './collab/cluster.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
+import { installNulGuard } from './http/nul-guard.js';
+import { rateLimitKey } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
@@ -98,11 +100,14 @@ export async function buildApp({
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
+    frameworkErrors: frameworkError,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   const metrics = new Metrics();
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installNulGuard(http);
   installMetrics(http, metrics);
   await installSecurity(http, config);
   const routes: string[] = [];
@@ -126,7 +131,10 @@ export async function buildApp({
   });
   await http.register(cookie);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
-  await http.register(rateLimit, { global: false });
+  await http.register(rateLimit, {
+    global: false,
+    keyGenerator: rateLimitKey,
+  });
 
   // The cluster (and its Redis) comes later; readiness asks it once it exists.
   const redisCheck: { ping?: () => Promise<boolean> } = {};

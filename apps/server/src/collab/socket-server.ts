@@ -25,6 +25,7 @@ import { authorize, checkControls, type Member } from '../interviews/permissions
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { socketOriginAllowed } from '../http/security.js';
+import { refuseNul } from '../http/nul-guard.js';
 import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
@@ -161,6 +162,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         ),
       );
     }
+    try {
+      refuseNul(auth);
+    } catch (err) {
+      return next(handshakeError(toErrorBody(err)));
+    }
     const parsed = HandshakeSchema.safeParse(auth);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -257,10 +263,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const abuse = new AbuseMeter(config.abuseLimit, 60_000);
     if (member.participantId) void socket.join(participantChannel(member.participantId));
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny((raw: unknown, ...args: unknown[]) => {
+      // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
+      const event = typeof raw === 'string' ? raw : String(raw);
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
       if (config.protocolTrace) log.debug({ event, args: args.length }, 'socket message');
-      handle(event, args, ack).catch((err: unknown) => refuse(event, err, ack));
+      handle(event, args, ack)
+        .catch((err: unknown) => refuse(event, err, ack))
+        .catch((err: unknown) => log.error({ err, event }, 'refusing a socket message failed'));
     });
 
     const { lobby, session } = socket.data;
@@ -346,6 +356,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           session.applyAwareness(update, socket.id);
           socket.to(roomId).emit('awareness:update', update);
           toPeers('replica:awareness', roomId, update);
+          // Presence needs no answer, but a client that asked for one must not wait forever.
+          ack?.({ ok: true });
           return;
         }
         case 'room:command': {
@@ -448,6 +460,7 @@ const participantChannel = (participantId: string) => `participant:${participant
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  refuseNul(value);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

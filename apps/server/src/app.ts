@@ -19,7 +19,7 @@ import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { Cluster } from './collab/cluster.js';
 import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
-import { installNulGuard } from './http/nul-guard.js';
+import { installTextGuard } from './http/text-guard.js';
 import { rateLimitKey } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
@@ -107,7 +107,7 @@ export async function buildApp({
   http.setSerializerCompiler(serializerCompiler);
   const metrics = new Metrics();
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
-  installNulGuard(http);
+  installTextGuard(http);
   installMetrics(http, metrics);
   await installSecurity(http, config);
   const routes: string[] = [];

@@ -88,6 +88,19 @@ describe('socket frames', () => {
     expect(reply).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'title' });
   });
 
+  it('a title with a lone surrogate broke the timeline jsonb insert (INTERNAL): now VALIDATION_FAILED', async () => {
+    const s = await joined();
+    const reply = await s
+      .timeout(5_000)
+      .emitWithAck('room:command', { type: 'set-title', title: 'x\ud800' });
+    expect(reply).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'title' });
+    const paired = await s.timeout(5_000).emitWithAck('room:command', {
+      type: 'set-title',
+      title: 'x\ud83d\ude00',
+    });
+    expect(paired).toMatchObject({ ok: true, room: { title: 'x\ud83d\ude00' } });
+  });
+
   it('a run whose source held U+0000 failed INTERNAL when stored: now VALIDATION_FAILED', async () => {
     const s = await joined();
     const reply = await s

@@ -25,7 +25,7 @@ import { authorize, checkControls, type Member } from '../interviews/permissions
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { socketOriginAllowed } from '../http/security.js';
-import { refuseNul } from '../http/nul-guard.js';
+import { refuseBadText } from '../http/text-guard.js';
 import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
@@ -163,7 +163,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       );
     }
     try {
-      refuseNul(auth);
+      refuseBadText(auth);
     } catch (err) {
       return next(handshakeError(toErrorBody(err)));
     }
@@ -460,7 +460,7 @@ const participantChannel = (participantId: string) => `participant:${participant
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  refuseNul(value);
+  refuseBadText(value);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -210,7 +210,8 @@ describe('malformed requests against a running node', () => {
     );
     expect(node.errors).toEqual([]);
     expect(bystanders.incidents).toEqual([]);
-    if (!replaying) expect(requestsSent).toBeGreaterThanOrEqual(plan.length * RUNS_PER_SEED * MIN_REQUESTS);
+    if (!replaying)
+      expect(requestsSent).toBeGreaterThanOrEqual(plan.length * RUNS_PER_SEED * MIN_REQUESTS);
     const p99before = percentile(lat('before'), 99);
     expect(percentile(lat('during'), 99)).toBeLessThan(Math.max(1_000, 10 * p99before));
     expect(after.rss - before.rss).toBeLessThan(150 * 1024 * 1024);

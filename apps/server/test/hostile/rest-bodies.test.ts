@@ -36,7 +36,11 @@ const CONCURRENCY = 4;
 const ANSWER_MS = 15_000;
 /** How long a request with a body shorter than its Content-Length is given before we hang up. */
 const INCOMPLETE_MS = 1_000;
-/** Seeds that once failed, replayed first (see the regression tests named after each). */
+/**
+ * Seeds that once failed, replayed first (see the regression tests named
+ * after each). The REST findings so far came from generators since changed,
+ * so their seeds no longer replay them; fuzz-regressions.test.ts keeps them.
+ */
 const FAILED_BEFORE: NamedSeed[] = [];
 
 /** Routes that answer a redirect by design (provider sign-in). */
@@ -176,7 +180,12 @@ const property = fc.asyncProperty(
 describe('malformed requests against a running node', () => {
   for (const named of FAILED_BEFORE) {
     it(`regression seed "${named.name}" (${named.seed})`, async () => {
-      await check('rest bodies', { label: named.name, seed: named.seed }, property, named.numRuns);
+      await check(
+        'rest bodies',
+        { label: named.name, seed: named.seed, path: named.path },
+        property,
+        1,
+      );
     }, 120_000);
   }
 

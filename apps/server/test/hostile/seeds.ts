@@ -12,7 +12,8 @@ export interface NamedSeed {
   /** What broke with this seed (the fix is named the same way). */
   name: string;
   seed: number;
-  numRuns: number;
+  /** fast-check's path of the failing run: only that run is replayed. */
+  path: string;
 }
 
 /** The seeds to run: the replay asked for in the environment, or the fixed one plus a fresh one. */

@@ -18,7 +18,9 @@ import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { Cluster } from './collab/cluster.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
+import { installTextGuard } from './http/text-guard.js';
+import { rateLimitKey } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
 import { healthRoutes } from './http/health.js';
@@ -112,11 +114,14 @@ export async function buildApp({
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
+    frameworkErrors: frameworkError,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   const metrics = new Metrics();
   installErrorHandler(http, (code) => metrics.errors.inc({ code, transport: 'http' }));
+  installTextGuard(http);
   installMetrics(http, metrics);
   await installSecurity(http, config);
   const routes: string[] = [];
@@ -144,6 +149,7 @@ export async function buildApp({
   // Route limits (room creation, sign-up...) shared by every node with Redis; skipped while it is away.
   await http.register(rateLimit, {
     global: false,
+    keyGenerator: rateLimitKey,
     ...(counters instanceof RedisCounters && {
       redis: counters.redis,
       nameSpace: `${config.redisPrefix}:rate:`,

@@ -13,7 +13,7 @@ export interface SignedIn {
   name: string;
 }
 
-export async function signUp(server: RunningServer, name: string): Promise<SignedIn> {
+export async function signUp(server: Pick<RunningServer, 'url'>, name: string): Promise<SignedIn> {
   let token: string | null = null;
   const api = new TandemApi(server.url, undefined, {
     accessToken: () => token,
@@ -29,7 +29,7 @@ export async function signUp(server: RunningServer, name: string): Promise<Signe
   return { api, token, name };
 }
 
-export function guestApi(server: RunningServer, guestToken: string | null): TandemApi {
+export function guestApi(server: Pick<RunningServer, 'url'>, guestToken: string | null): TandemApi {
   return new TandemApi(server.url, undefined, { guestToken: () => guestToken });
 }
 
@@ -64,7 +64,7 @@ const keyOf = (link: string) => new URL(link).hash.slice(1);
  * candidate, a waiting one, a removed one, and a spare waiting candidate.
  */
 export async function castInterview(
-  server: RunningServer,
+  server: Pick<RunningServer, 'url'>,
   staff: { host: SignedIn; interviewer: SignedIn; observer: SignedIn },
 ): Promise<Cast> {
   const details = await staff.host.api.createInterview({ title: 'Matrix', problemId: 'two-sum' });
@@ -117,7 +117,7 @@ export async function castInterview(
 }
 
 /** A REST client carrying an actor's credentials. */
-export function apiAs(server: RunningServer, cast: Cast, actor: Actor): TandemApi {
+export function apiAs(server: Pick<RunningServer, 'url'>, cast: Cast, actor: Actor): TandemApi {
   const c = cast.creds[actor];
   return new TandemApi(server.url, undefined, {
     accessToken: () => c.accessToken ?? null,
@@ -127,7 +127,7 @@ export function apiAs(server: RunningServer, cast: Cast, actor: Actor): TandemAp
 
 /** A socket connection for an actor; resolves once it is in (synced), in the lobby, or refused. */
 export async function connectAs(
-  server: RunningServer,
+  server: Pick<RunningServer, 'url'>,
   cast: Cast,
   actor: Actor,
 ): Promise<RoomConnection> {

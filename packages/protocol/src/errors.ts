@@ -118,7 +118,20 @@ export const ERRORS = {
     message: 'Someone already answered this request.',
   },
   NO_HINT_LEFT: { status: 409, message: 'Every hint of this problem is already revealed.' },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request took too long to arrive, so it was dropped. Send it again.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The payload is larger than the server accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message:
+      'The body is not in a format this route reads. Send JSON with Content-Type: application/json.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are larger than the server accepts.',
+  },
   UPLOAD_MISSING: {
     status: 400,
     message: 'No file was sent. Send one file in a multipart/form-data field named "file".',

@@ -26,6 +26,7 @@ import { authorize, checkControls, type Member } from '../interviews/permissions
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { socketOriginAllowed } from '../http/security.js';
+import { refuseBadText } from '../http/text-guard.js';
 import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
@@ -174,6 +175,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         ),
       );
     }
+    try {
+      refuseBadText(auth);
+    } catch (err) {
+      return next(handshakeError(toErrorBody(err)));
+    }
     const parsed = HandshakeSchema.safeParse(auth);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -275,10 +281,14 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     if (member.participantId) void socket.join(participantChannel(member.participantId));
     if (socket.data.account) void socket.join(signInChannel(socket.data.account.sessionId));
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny((raw: unknown, ...args: unknown[]) => {
+      // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
+      const event = typeof raw === 'string' ? raw : String(raw);
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
       if (config.protocolTrace) log.debug({ event, args: args.length }, 'socket message');
-      handle(event, args, ack).catch((err: unknown) => refuse(event, err, ack));
+      handle(event, args, ack)
+        .catch((err: unknown) => refuse(event, err, ack))
+        .catch((err: unknown) => log.error({ err, event }, 'refusing a socket message failed'));
     });
 
     const { lobby, session } = socket.data;
@@ -373,6 +383,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           session.applyAwareness(update, socket.id);
           socket.to(roomId).emit('awareness:update', update);
           toPeers('replica:awareness', roomId, update);
+          // Presence needs no answer, but a client that asked for one must not wait forever.
+          ack?.({ ok: true });
           return;
         }
         case 'room:command': {
@@ -476,6 +488,7 @@ const signInChannel = (sessionId: string) => `signin:${sessionId}`;
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  refuseBadText(value);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -50,6 +50,9 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
         credentials: true,
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         maxAge: 600,
+        // An OPTIONS request that is not a real preflight got a text/plain 400 outside the
+        // catalogue; it is answered like any preflight instead (CORS headers for allowed origins only).
+        strictPreflight: false,
       });
     },
   });

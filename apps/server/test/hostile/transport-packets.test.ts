@@ -9,14 +9,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TandemApi } from '@tandem/client';
-import { waitFor } from '../harness.js';
 import { notCatalogueError } from './attacker.js';
-import { percentile, startBystanders, type Bystanders } from './bystanders.js';
+import { startBystanders, type Bystanders } from './bystanders.js';
 import { EngineSocket } from './engine-socket.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
 import { check, seeds } from './seeds.js';
 import { junk } from './value-arbitraries.js';
-import { assertAlive, mib, settledMemory, type Memory } from './vitals.js';
+import { expectUnharmed } from './unharmed.js';
+import { settledMemory, type Memory } from './vitals.js';
 
 const FIXED_SEED = 20_261_107;
 const RUNS_PER_SEED = 50;
@@ -220,29 +220,13 @@ describe('malformed transport packets against a running node', () => {
   );
 
   it('the node lives, logged no error, and its memory stayed bounded; the bystanders never noticed', async () => {
-    await assertAlive(node);
-    await bystanders.samples(20);
-    await bystanders.stop();
-    await waitFor(() => bystanders.identical(), 'the bystanders to converge', 15_000);
-    const after = await settledMemory(node);
-    const lat = (phase: string) => bystanders.latencies.get(phase) ?? [];
-    const p = (phase: string, q: number) => percentile(lat(phase), q).toFixed(1);
-    process.stderr.write(
-      [
-        `transport packets: ${packetsSent} packets; outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`,
-        `bystander round trip before: n=${lat('before').length} p50 ${p('before', 50)} ms p99 ${p('before', 99)} ms; ` +
-          `during: n=${lat('during').length} p50 ${p('during', 50)} ms p99 ${p('during', 99)} ms`,
-        `memory: rss ${mib(before.rss)} -> ${mib(after.rss)} (${mib(after.rss - before.rss)}), ` +
-          `heap ${mib(before.heapUsed)} -> ${mib(after.heapUsed)} (${mib(after.heapUsed - before.heapUsed)})`,
-        '',
-      ].join('\n'),
+    await expectUnharmed(
+      node,
+      bystanders,
+      before,
+      `transport packets: ${packetsSent} packets; outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`,
     );
-    expect(node.errors).toEqual([]);
-    expect(bystanders.incidents).toEqual([]);
     if (!replaying)
       expect(packetsSent).toBeGreaterThanOrEqual(plan.length * RUNS_PER_SEED * MIN_PACKETS);
-    const p99before = percentile(lat('before'), 99);
-    expect(percentile(lat('during'), 99)).toBeLessThan(Math.max(1_000, 10 * p99before));
-    expect(after.rss - before.rss).toBeLessThan(150 * 1024 * 1024);
   }, 60_000);
 });

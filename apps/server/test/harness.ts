@@ -77,18 +77,8 @@ async function listenWithRetry(app: TandemApp, port: number): Promise<void> {
   }
 }
 
-/** Polls `condition` until it holds; fails with `message` after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  message: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${message}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Polls a condition until it holds (the one helper every suite shares). */
+export { waitFor } from '@tandem/jobs/contract';
 
 /** The room's code as the store holds it: what survives any crash. */
 export async function storedText(store: Store, roomId: string): Promise<string> {

@@ -5,6 +5,7 @@
  * against this table by a test.
  */
 import path from 'node:path';
+import { bool, int, mailbox, oneOf, str, url } from './parsers.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -17,51 +18,6 @@ interface Option<T> {
   default: string | undefined;
   parse: (raw: string) => T;
 }
-
-function int(min: number, max: number) {
-  return (raw: string): number => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
-    const n = Number(raw);
-    if (n < min || n > max) throw new Error(`expected a number from ${min} to ${max}, got ${n}`);
-    return n;
-  };
-}
-const str = (raw: string): string => raw;
-function url(protocols: string[]) {
-  return (raw: string): string => {
-    let u: URL;
-    try {
-      u = new URL(raw);
-    } catch {
-      throw new Error(`expected a URL, got "${raw}"`);
-    }
-    if (!protocols.includes(u.protocol)) {
-      throw new Error(`expected a ${protocols.join(' or ')} URL, got "${u.protocol}"`);
-    }
-    return raw;
-  };
-}
-function oneOf<T extends string>(values: readonly T[]) {
-  return (raw: string): T => {
-    if (!(values as readonly string[]).includes(raw)) {
-      throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
-    }
-    return raw as T;
-  };
-}
-/** `address@domain` or `Display Name <address@domain>`, on one line. */
-const mailbox = (raw: string): string => {
-  const address = /<([^<>]+)>\s*$/.exec(raw)?.[1] ?? raw;
-  if (/[\r\n]/.test(raw) || !/^[^\s@<>]+@[^\s@<>]+$/.test(address.trim())) {
-    throw new Error(`expected an address or "Name <address>", got "${raw}"`);
-  }
-  return raw.trim();
-};
-const bool = (raw: string): boolean => {
-  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
-  throw new Error(`expected true or false, got "${raw}"`);
-};
 
 export const OPTIONS = {
   port: {

@@ -37,6 +37,12 @@ import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
 import type { Cluster, InterServerEvents } from './cluster.js';
+import {
+  installBroadcasts,
+  participantChannel,
+  signInChannel,
+  staffChannel,
+} from './broadcasts.js';
 import { z } from 'zod';
 
 interface SocketData {
@@ -131,37 +137,13 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     },
   });
 
-  deps.sessions.ended = (sessionIds) => {
-    // Through the adapter: that sign-in's sockets end on every node at once.
-    for (const id of sessionIds) {
-      io.to(signInChannel(id)).emit('session:closed', {
-        code: CLOSE_CODES.SIGNED_OUT,
-        reason: 'You signed out (here or on another device). Sign in again to rejoin.',
-      });
-      io.in(signInChannel(id)).disconnectSockets(true);
-    }
-  };
-  runs.publish = (view) => {
-    if (view.roomId) io.to(view.roomId).emit('run:update', view);
-  };
-  interviews.broadcast = {
-    state: (roomId, state) => io.to(roomId).emit('interview:state', state),
-    staff: (roomId, staff) => io.to(staffChannel(roomId)).emit('interview:staff', staff),
-    lobby: (participantId, status) =>
-      io.to(participantChannel(participantId)).emit('lobby:status', status),
-    close: (participantId, code, reason) => {
-      // Through the adapter, so the participant's sockets on every node end at once.
-      io.to(participantChannel(participantId)).emit('session:closed', { code, reason });
-      io.in(participantChannel(participantId)).disconnectSockets(true);
-    },
-    controls: (roomId, interview) => {
-      registry.ifLoaded(roomId, (session) => {
-        session.control = interview;
-      });
-      // Other nodes serving this room re-read it, so their per-edit checks follow at once.
-      if (cluster) io.serverSideEmit('interview:controls', roomId);
-    },
-  };
+  installBroadcasts(io, {
+    runs,
+    interviews,
+    sessions: deps.sessions,
+    registry,
+    clustered: cluster !== undefined,
+  });
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as Record<string, unknown>;
@@ -480,11 +462,6 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
 }
 
 const RunCancelSchema = z.object({ runId: z.string().max(64) });
-
-/** Socket.IO rooms: a room's staff (notes, lobby, scorecards) and each participant's own sockets. */
-const staffChannel = (roomId: string) => `staff:${roomId}`;
-const participantChannel = (participantId: string) => `participant:${participantId}`;
-const signInChannel = (sessionId: string) => `signin:${sessionId}`;
 
 /** Parses a payload; a mismatch is VALIDATION_FAILED naming the first offending field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

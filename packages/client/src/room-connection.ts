@@ -7,7 +7,6 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import {
-  CLOSE_CODES,
   DOC_TEXT_KEY,
   PROTOCOL_VERSION,
   SOCKET_PATH,
@@ -34,6 +33,12 @@ import {
 import { Emitter } from './emitter.js';
 import { TandemError, isErrorBody } from './errors.js';
 import { PendingUpdates } from './pending.js';
+import {
+  REFUSED_EDIT_CODES,
+  RETRIED_HANDSHAKE_CODES,
+  TERMINAL_HANDSHAKE_CODES,
+  closeError,
+} from './refusals.js';
 import { NotesSync } from './notes.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
@@ -74,30 +79,6 @@ type Events = {
   /** A candidate in the lobby: waiting, admitted, denied. */
   lobby: [LobbyStatus];
 };
-
-/** Refusals that sending again cannot fix: the edit is dropped and the error shown. */
-const REFUSED_EDIT_CODES: readonly ErrorBody['code'][] = [
-  'FORBIDDEN',
-  'EDITOR_LOCKED',
-  'INTERVIEW_ENDED',
-];
-
-/** Handshake refusals after which reconnecting on its own cannot help. */
-const TERMINAL_HANDSHAKE_CODES: readonly ErrorBody['code'][] = [
-  'PROTOCOL_MISMATCH',
-  'ROOM_NOT_FOUND',
-  'VALIDATION_FAILED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'LOBBY_DENIED',
-  'REMOVED',
-];
-
-/** Refusals of a server that cannot reach its store right now: the handshake is tried again. */
-const RETRIED_HANDSHAKE_CODES: readonly ErrorBody['code'][] = [
-  'ROOM_UNAVAILABLE',
-  'STORE_UNAVAILABLE',
-];
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -334,19 +315,7 @@ export class RoomConnection extends Emitter<Events> {
     s.on('saving:status', ({ saving }) => this.setSavingDelayed(saving === 'delayed'));
     s.on('session:closed', ({ code, reason }) => {
       if (TERMINAL_CLOSE_CODES.includes(code)) {
-        this.lastError = {
-          code:
-            code === CLOSE_CODES.ROOM_NOT_FOUND
-              ? 'ROOM_NOT_FOUND'
-              : code === CLOSE_CODES.REMOVED
-                ? 'REMOVED'
-                : code === CLOSE_CODES.LOBBY_DENIED
-                  ? 'LOBBY_DENIED'
-                  : code === CLOSE_CODES.SIGNED_OUT
-                    ? 'SESSION_EXPIRED'
-                    : 'FORBIDDEN',
-          message: reason,
-        };
+        this.lastError = { code: closeError(code), message: reason };
         this.emit('error', this.lastError);
         this.setStatus('closed');
       }

@@ -1,24 +1,27 @@
 import { RoomConnection } from '@tandem/client';
 
 /**
- * Room clients for cluster tests: WebSocket only, quick to reconnect, resyncing
- * every second, optionally from a loopback address of their own (nginx pins a
- * socket to a node by client address, so distinct addresses spread clients).
- * `destroyAll` after each test.
+ * Room clients for cluster tests, WebSocket only, optionally from a loopback
+ * address of their own (nginx pins a socket to a node by client address, so
+ * distinct addresses spread clients). By default they reconnect quickly and
+ * resync every second; `{ sdkDefaults: true }` keeps the SDK's own reconnect
+ * backoff and resync interval, what a real browser gets. `destroyAll` after
+ * each test.
  */
 export class TestClients {
   readonly #open: RoomConnection[] = [];
+
+  constructor(private readonly options: { sdkDefaults?: boolean } = {}) {}
 
   connect = (url: string, roomId: string, name: string, from?: string): RoomConnection => {
     const conn = new RoomConnection({
       url,
       roomId,
       name,
-      resyncIntervalMs: 1_000,
+      ...(this.options.sdkDefaults ? {} : { resyncIntervalMs: 1_000 }),
       socket: {
         transports: ['websocket'],
-        reconnectionDelay: 100,
-        reconnectionDelayMax: 500,
+        ...(this.options.sdkDefaults ? {} : { reconnectionDelay: 100, reconnectionDelayMax: 500 }),
         ...(from ? { localAddress: from } : {}),
       },
     });

@@ -9,6 +9,8 @@ import { storedText } from './stored-text.js';
 let cluster: TestCluster;
 const clients = new TestClients();
 const connect = clients.connect;
+/** What a browser gets: the SDK's own reconnect backoff (250 ms doubling to 2 s) and resync interval. */
+const browsers = new TestClients({ sdkDefaults: true });
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -16,6 +18,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   clients.destroyAll();
+  browsers.destroyAll();
 });
 
 afterAll(async () => {
@@ -64,10 +67,10 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
     expect(await storedText(cluster.databaseUrl, room.id)).toBe(ada.text.toString());
   });
 
-  it('a node killed with SIGKILL while 8 clients edit through nginx: everyone reconnects elsewhere, no acknowledged edit is lost, all replicas end identical', async () => {
+  it('a node killed with SIGKILL while 8 clients edit through nginx (20 rounds): everyone reconnects elsewhere and is back in sync within 6 s at p95, no acknowledged edit is lost, all replicas end identical', async () => {
     const room = await new TandemApi(cluster.url).createRoom({ title: 'Chaos', language: 'go' });
     const clients = Array.from({ length: 8 }, (_, i) =>
-      connect(cluster.url, room.id, `P${i}`, `127.0.0.${i + 1}`),
+      browsers.connect(cluster.url, room.id, `P${i}`, `127.0.0.${i + 1}`),
     );
     await Promise.all(clients.map((c) => c.whenSynced()));
     const acked = new Set<string>();
@@ -85,7 +88,13 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
       await cluster.kill(victim);
       const killedAt = Date.now();
       await Promise.all(typing);
+      // Back in sync: every edit acknowledged as saved and every client showing the same text.
       await Promise.all(clients.map((c) => c.whenSaved()));
+      await waitFor(
+        () => new Set(clients.map((c) => c.text.toString())).size === 1,
+        `round ${round}: every client to show the same text`,
+        30_000,
+      );
       recoveries.push(Date.now() - killedAt);
       for (const c of clients) {
         for (const m of c.text.toString().match(/\[\d+\.\d+\.\d+\]/g) ?? []) acked.add(m);
@@ -107,14 +116,13 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
     }
     for (const mark of acked) expect(stored).toContain(mark);
     expect(acked.size).toBe(rounds * 8 * 5);
-    // Everyone is back and saved within seconds. The issue's 6 s p95 is a speed
-    // goal: timed here only loosely (shared machines are noisy), measured and
-    // reported as p95 for the record.
+    // The issue's promise, timed: this group runs alone (vitest.config.ts), so
+    // the machine's cores serve the cluster and nothing else.
     recoveries.sort((a, b) => a - b);
     const p95 = recoveries[Math.ceil(recoveries.length * 0.95) - 1]!;
     process.stderr.write(
       `cluster kill test: back in sync p95 ${p95} ms (${recoveries.join(', ')})\n`,
     );
-    expect(p95).toBeLessThan(30_000);
+    expect(p95).toBeLessThanOrEqual(6_000);
   }, 600_000);
 });

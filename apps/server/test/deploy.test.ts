@@ -162,7 +162,7 @@ describe('deploy/docker-compose.yml', () => {
 });
 
 describe('deploy/nginx/nginx.conf', () => {
-  it('passes nginx -t, upgrades WebSockets, keeps polling sessions on one node and never takes a socket node out of rotation', async () => {
+  it('passes nginx -t, upgrades WebSockets, keeps polling sessions on one node, balances direct WebSockets and never takes a socket node out of rotation', async () => {
     const { dir, remove } = await tempDir('tandem-nginx-');
     try {
       const conf = (await readFile(deploy('nginx', 'nginx.conf'), 'utf8'))
@@ -174,12 +174,22 @@ describe('deploy/nginx/nginx.conf', () => {
       const { stderr } = await run('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')]);
       expect(stderr).toContain('syntax is ok');
       expect(conf).toMatch(/location \/socket\.io\/[^}]*Upgrade \$http_upgrade/s);
-      const sockets = /upstream tandem_sockets \{([^}]*)\}/.exec(conf)?.[1] ?? '';
-      expect(sockets).toMatch(/^\s*hash \$remote_addr consistent;/m);
+      const upstream = (name: string) =>
+        new RegExp(`upstream ${name} \\{([^}]*)\\}`).exec(conf)?.[1] ?? '';
+      // Polling sessions (and their upgrades, which carry the sid) stick by address;
+      // a WebSocket opened without a session is balanced.
+      expect(conf).toMatch(
+        /map "\$arg_transport:\$arg_sid" \$socket_upstream \{[^}]*default sticky_sockets;[^}]*"websocket:" balanced_sockets;/s,
+      );
+      expect(conf).toMatch(/location \/socket\.io\/[^}]*proxy_pass http:\/\/\$socket_upstream;/s);
+      expect(upstream('sticky_sockets')).toMatch(/^\s*hash \$remote_addr consistent;/m);
+      expect(upstream('balanced_sockets')).toMatch(/^\s*least_conn;/m);
       // A reconnect after a node dies must find a live node at once (see the config's comment).
-      const servers = sockets.match(/^\s*server [^;]*;/gm) ?? [];
-      expect(servers).toHaveLength(3);
-      for (const server of servers) expect(server).toMatch(/max_fails=0/);
+      for (const name of ['sticky_sockets', 'balanced_sockets']) {
+        const servers = upstream(name).match(/^\s*server [^;]*;/gm) ?? [];
+        expect(servers, name).toHaveLength(3);
+        for (const server of servers) expect(server).toMatch(/max_fails=0/);
+      }
       expect(conf).toMatch(/location \/socket\.io\/[^}]*proxy_connect_timeout 2s;/s);
       expect(conf).toMatch(/location = \/metrics \{\s*return 404;/);
     } finally {

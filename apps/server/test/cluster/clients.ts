@@ -1,7 +1,8 @@
 import { RoomConnection } from '@tandem/client';
 
 /**
- * Room clients for cluster tests, WebSocket only, optionally from a loopback
+ * Room clients for cluster tests, WebSocket only (or the `transports` given),
+ * optionally from a loopback
  * address of their own (nginx pins a socket to a node by client address, so
  * distinct addresses spread clients). By default they reconnect quickly and
  * resync every second; `{ sdkDefaults: true }` keeps the SDK's own reconnect
@@ -11,7 +12,12 @@ import { RoomConnection } from '@tandem/client';
 export class TestClients {
   readonly #open: RoomConnection[] = [];
 
-  constructor(private readonly options: { sdkDefaults?: boolean } = {}) {}
+  constructor(
+    private readonly options: {
+      sdkDefaults?: boolean;
+      transports?: ('websocket' | 'polling')[];
+    } = {},
+  ) {}
 
   connect = (url: string, roomId: string, name: string, from?: string): RoomConnection => {
     const conn = new RoomConnection({
@@ -20,7 +26,7 @@ export class TestClients {
       name,
       ...(this.options.sdkDefaults ? {} : { resyncIntervalMs: 1_000 }),
       socket: {
-        transports: ['websocket'],
+        transports: this.options.transports ?? ['websocket'],
         ...(this.options.sdkDefaults ? {} : { reconnectionDelay: 100, reconnectionDelayMax: 500 }),
         ...(from ? { localAddress: from } : {}),
       },

@@ -11,6 +11,8 @@ const clients = new TestClients();
 const connect = clients.connect;
 /** What a browser gets: the SDK's own reconnect backoff (250 ms doubling to 2 s) and resync interval. */
 const browsers = new TestClients({ sdkDefaults: true });
+/** A browser whose network allows only long-polling. */
+const pollers = new TestClients({ transports: ['polling'] });
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -19,6 +21,7 @@ beforeAll(async () => {
 afterEach(() => {
   clients.destroyAll();
   browsers.destroyAll();
+  pollers.destroyAll();
 });
 
 afterAll(async () => {
@@ -65,6 +68,39 @@ describe('a cluster of three nodes on PostgreSQL and Redis, behind nginx', () =>
       'the late joiner to see everyone present',
     );
     expect(await storedText(cluster.databaseUrl, room.id)).toBe(ada.text.toString());
+  });
+
+  it('through nginx, long-polling sessions stick to one node while direct WebSockets from one address spread over the nodes', async () => {
+    const room = await new TandemApi(cluster.url).createRoom({
+      title: 'Polls',
+      language: 'python',
+    });
+    // Without stickiness, a polling session's requests would reach nodes that do not
+    // hold it ("Session ID unknown") and it could never sync.
+    const poller = pollers.connect(cluster.url, room.id, 'Pat');
+    const sockets = Array.from({ length: 6 }, (_, i) => connect(cluster.url, room.id, `W${i}`));
+    await Promise.all([poller.whenSynced(), ...sockets.map((c) => c.whenSynced())]);
+    for (let i = 0; i < 10; i++) {
+      poller.text.insert(poller.text.length, 'p');
+      sockets[i % sockets.length]!.text.insert(0, 'w');
+    }
+    await Promise.all([poller.whenSaved(), ...sockets.map((c) => c.whenSaved())]);
+    await waitFor(
+      () => [...sockets, poller].every((c) => c.text.length === 20),
+      'the polling client and the WebSocket clients to converge',
+    );
+    expect(new Set([poller, ...sockets].map((c) => c.text.toString())).size).toBe(1);
+    // All six WebSockets came from 127.0.0.1; they are balanced, not pinned by address.
+    const holding = await Promise.all(
+      cluster.nodes.map(async (node) => {
+        const metrics = await (await fetch(`${node.url}/metrics`)).text();
+        return Number(/^tandem_open_sockets(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+      }),
+    );
+    expect(
+      holding.filter((n) => n > 0).length,
+      `open sockets per node: ${holding.join(', ')}`,
+    ).toBeGreaterThan(1);
   });
 
   it('a node killed with SIGKILL while 8 clients edit through nginx (20 rounds): everyone reconnects elsewhere and is back in sync within 6 s at p95, no acknowledged edit is lost, all replicas end identical', async () => {

@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import cors from '@fastify/cors';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { isAllowedOrigin, requestOrigin } from '../auth/origin.js';
+import { installCors } from './cors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -66,27 +66,7 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
     done();
   });
 
-  // The same two option objects for every request: @fastify/cors copies them anyway.
-  const corsOptions = {
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    maxAge: 600,
-    // An OPTIONS request that is not a real preflight got a text/plain 400 outside the
-    // catalogue; it is answered like any preflight instead (CORS headers for allowed origins only).
-    strictPreflight: false,
-  };
-  // `origin: true` reflects the request's Origin.
-  const allowedCors = { ...corsOptions, origin: true };
-  const refusedCors = { ...corsOptions, origin: false };
-  await http.register(cors, {
-    hook: 'onRequest',
-    delegator: (request, callback) => {
-      const origin = request.headers.origin;
-      const allowed =
-        origin !== undefined && isAllowedOrigin(config, origin, requestOrigin(request));
-      callback(null, allowed ? allowedCors : refusedCors);
-    },
-  });
+  installCors(http, config);
 
   // A cross-site page can still send a "simple" POST without a preflight; refuse it here.
   http.addHook('onRequest', (request, _reply, done) => {

@@ -70,7 +70,8 @@ export function namedStatementPool(pool: pg.Pool): PostgresPool {
     // Only the (sql, parameters) form: the dialect is built without a cursor.
     query: ((text: string, values: unknown[]) => {
       const name = statementNames.get(text);
-      return client.query(name === undefined ? { text, values } : { name, text, values });
+      // pg copies a config object (slowly); the (text, values) form is what Kysely sent before.
+      return name === undefined ? client.query(text, values) : client.query({ name, text, values });
     }) as unknown as PostgresPoolClient['query'],
     release: () => client.release(),
   });

@@ -60,9 +60,11 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     referrerPolicy: { policy: 'no-referrer' },
   });
-  // On the raw response, where helmet puts them: a route's own header (an upload's CSP) still wins.
+  // Before any route's own header, which wins (an upload's CSP). Reply headers rather than
+  // one raw setHeader each (as helmet did): Fastify hands them to writeHead in one object.
+  const securityHeaders = Object.fromEntries(headers);
   http.addHook('onRequest', (_request, reply, done) => {
-    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    reply.headers(securityHeaders);
     done();
   });
 

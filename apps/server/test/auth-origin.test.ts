@@ -79,6 +79,28 @@ describe('CORS and Origin checks over HTTP', () => {
     expect(evil.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
+  it('ASVS 14.5.3: a preflight is answered 204 with its methods and lifetime; a refused one is a catalogued 404; every answer varies on Origin', async () => {
+    const preflight = (origin: string) =>
+      server.app.http.inject({
+        method: 'OPTIONS',
+        url: '/api/rooms',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    const ok = await preflight(PARTNER);
+    expect(ok.statusCode).toBe(204);
+    expect(ok.body).toBe('');
+    expect(ok.headers['access-control-allow-methods']).toBe('GET, HEAD, POST, PUT, PATCH, DELETE');
+    expect(ok.headers['access-control-max-age']).toBe('600');
+    expect(ok.headers['access-control-allow-headers']).toBeUndefined();
+    expect(ok.headers['vary']).toBe('Origin, Access-Control-Request-Headers');
+    const evil = await preflight(EVIL);
+    expect(evil.statusCode).toBe(404);
+    expect(evil.json().code).toBe('NOT_FOUND');
+    expect(evil.headers['vary']).toBe('Origin');
+    const plain = await server.app.http.inject({ method: 'GET', url: '/healthz' });
+    expect(plain.headers['vary']).toBe('Origin');
+  });
+
   it('ASVS 14.5.3: never answers a wildcard, and a simple cross-origin POST is refused with ORIGIN_NOT_ALLOWED', async () => {
     const get = await server.app.http.inject({
       method: 'GET',

@@ -4,19 +4,41 @@
  * a refusal of state-changing requests from any other origin. The socket
  * handshake applies the same origin rule (`socketOriginAllowed`).
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { isAllowedOrigin, requestOrigin } from '../auth/origin.js';
+import { installCors } from './cors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The headers `helmet(options)` sets, worked out once. Ours depend on the
+ * configuration only (no nonce, no per-request directive), and
+ * `@fastify/helmet` rebuilt the whole middleware, CSP parsing included, on
+ * every request: about a tenth of a `GET /api/rooms/:id`'s CPU.
+ */
+export function helmetHeaders(options: Readonly<HelmetOptions>): ReadonlyArray<[string, string]> {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    // Only X-Powered-By, which neither Node nor Fastify sets.
+    removeHeader: () => {},
+  };
+  let finished = false;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err) => {
+    if (err) throw err;
+    finished = true;
+  });
+  if (!finished) throw new Error('helmet no longer sets its headers synchronously');
+  return headers;
+}
+
 export async function installSecurity(http: FastifyInstance, config: Config): Promise<void> {
   const https = config.publicUrl?.startsWith('https:') ?? false;
-  await http.register(helmet, {
+  const headers = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -38,32 +60,28 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     referrerPolicy: { policy: 'no-referrer' },
   });
-
-  await http.register(cors, {
-    hook: 'onRequest',
-    delegator: (request, callback) => {
-      const origin = request.headers.origin;
-      const allowed =
-        origin !== undefined && isAllowedOrigin(config, origin, requestOrigin(request));
-      callback(null, {
-        origin: allowed ? origin : false,
-        credentials: true,
-        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        maxAge: 600,
-        // An OPTIONS request that is not a real preflight got a text/plain 400 outside the
-        // catalogue; it is answered like any preflight instead (CORS headers for allowed origins only).
-        strictPreflight: false,
-      });
-    },
+  // Before any route's own header, which wins (an upload's CSP). Reply headers rather than
+  // one raw setHeader each (as helmet did): Fastify hands them to writeHead in one object.
+  const securityHeaders = Object.fromEntries(headers);
+  http.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
 
+  installCors(http, config);
+
   // A cross-site page can still send a "simple" POST without a preflight; refuse it here.
-  http.addHook('onRequest', async (request) => {
+  http.addHook('onRequest', (request, _reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || SAFE_METHODS.has(request.method)) return;
-    if (!isAllowedOrigin(config, origin, requestOrigin(request))) {
-      throw new AppError('ORIGIN_NOT_ALLOWED', `Requests from ${origin} are not allowed.`);
+    if (
+      origin === undefined ||
+      SAFE_METHODS.has(request.method) ||
+      isAllowedOrigin(config, origin, requestOrigin(request))
+    ) {
+      done();
+      return;
     }
+    done(new AppError('ORIGIN_NOT_ALLOWED', `Requests from ${origin} are not allowed.`));
   });
 }
 

@@ -14,6 +14,7 @@ import type { LanguageId } from '@tandem/protocol';
 import type { Config } from '../config.js';
 import { pgliteDialect } from './pglite-dialect.js';
 import { PGliteThread } from './pglite-thread.js';
+import { namedStatementPool } from './precompiled.js';
 
 /**
  * A `bigint`/`bigserial` column as the drivers return it: a string from `pg`,
@@ -298,7 +299,9 @@ export async function openDatabase(
     pool.on('error', () => {
       // Already logged by the client's own listener above; the pool drops the client.
     });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: namedStatementPool(pool) }),
+    });
   }
   const dir = path.join(config.dataDir, 'pglite');
   await fs.mkdir(dir, { recursive: true });

@@ -22,6 +22,7 @@ import type {
 } from './store.js';
 import { toBytes, toNumber, type Database } from './db.js';
 import { MAX_ROWS_PER_INSERT, chunks, insertTimeline, lockRooms } from './sql-helpers.js';
+import { precompile } from './precompiled.js';
 export { UnknownRoomError } from './sql-helpers.js';
 import type { SentLog } from '@tandem/jobs';
 import { SqlJobStore } from './job-store.js';
@@ -56,6 +57,8 @@ export class SqlStore implements Store {
   readonly interviews: InterviewStore;
   readonly identities: IdentityStore;
   readonly profileFiles: ProfileFileStore;
+  /** What `GET /api/rooms/:id` reads: one of the hottest queries, so compiled once. */
+  readonly #roomWithKind;
 
   /** Takes ownership of `db`: `close()` destroys it. Migrations must already be applied. */
   constructor(db: Kysely<Database>) {
@@ -67,6 +70,14 @@ export class SqlStore implements Store {
     this.interviews = new SqlInterviewStore(db);
     this.identities = new SqlIdentityStore(db);
     this.profileFiles = new SqlProfileFileStore(db);
+    this.#roomWithKind = precompile(db, (id: string) =>
+      db
+        .selectFrom('rooms')
+        .leftJoin('interviews', 'interviews.room_id', 'rooms.id')
+        .select(['rooms.id', 'rooms.title', 'rooms.language', 'rooms.created_at'])
+        .select((eb) => eb('interviews.room_id', 'is not', null).as('is_interview'))
+        .where('rooms.id', '=', id),
+    );
   }
 
   async createRoom(
@@ -102,13 +113,7 @@ export class SqlStore implements Store {
   }
 
   async getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null> {
-    const row = await this.#db
-      .selectFrom('rooms')
-      .leftJoin('interviews', 'interviews.room_id', 'rooms.id')
-      .select(['rooms.id', 'rooms.title', 'rooms.language', 'rooms.created_at'])
-      .select((eb) => eb('interviews.room_id', 'is not', null).as('is_interview'))
-      .where('rooms.id', '=', id)
-      .executeTakeFirst();
+    const [row] = await this.#roomWithKind(id);
     if (row === undefined) return null;
     return { room: toRoom(row), kind: row.is_interview ? 'interview' : 'scratch' };
   }

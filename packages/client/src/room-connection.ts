@@ -170,6 +170,16 @@ export class RoomConnection extends Emitter<Events> {
     if (every > 0) this.resyncTimer = setInterval(() => void this.resync(), every);
   }
 
+  /**
+   * Whether the current connection resumed the one before it: the server
+   * replayed the events missed meanwhile (Socket.IO's connection-state
+   * recovery, allowed only while this participant's role, lobby status and
+   * sign-in are unchanged). The welcome and the sync follow either way.
+   */
+  get recovered(): boolean {
+    return this.socket.connected && this.socket.recovered === true;
+  }
+
   /** Number of local edits not yet acknowledged as saved. */
   get pendingCount(): number {
     return this.pending.size;

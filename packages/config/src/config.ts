@@ -102,6 +102,13 @@ export const OPTIONS = {
     default: '10000',
     parse: int(0, 30_000),
   },
+  socketRecoveryMs: {
+    env: 'SOCKET_RECOVERY_MS',
+    description:
+      'How long a dropped socket can come back (to any node) and be sent the room events it missed, if its role, lobby status and sign-in are unchanged (docs/DECISIONS.md). 0 disables: every reconnect is a fresh join.',
+    default: '120000',
+    parse: int(0, 600_000),
+  },
   roomCreateLimit: {
     env: 'ROOM_CREATE_LIMIT',
     description: 'Rooms one client (IP) may create per minute.',

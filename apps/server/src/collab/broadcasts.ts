@@ -1,9 +1,11 @@
 import type { Server } from 'socket.io';
 import {
   CLOSE_CODES,
+  isStaff,
   type ClientToServerEvents,
   type CloseCode,
   type ServerToClientEvents,
+  type SessionRole,
 } from '@tandem/protocol';
 import type { Sessions } from '../auth/sessions.js';
 import type { InterviewService } from '../interviews/interview-service.js';
@@ -15,6 +17,49 @@ import type { RoomRegistry } from './room-registry.js';
 export const staffChannel = (roomId: string) => `staff:${roomId}`;
 export const participantChannel = (participantId: string) => `participant:${participantId}`;
 export const signInChannel = (sessionId: string) => `signin:${sessionId}`;
+
+/**
+ * Where a socket stands in its room, as its handshake found it: what decides
+ * its channels, and what a recovered connection must still match.
+ */
+export interface Standing {
+  roomId: string;
+  role: SessionRole;
+  /** Null in scratch rooms. */
+  participantId: string | null;
+  accountId: string | null;
+  /** A candidate waiting in the lobby: its own channels only, not the room's. */
+  lobby: boolean;
+  /** The sign-in its access token belongs to; null for a guest. */
+  signIn: string | null;
+}
+
+export function standingOf(data: {
+  roomId: string;
+  member: { role: SessionRole; participantId: string | null; accountId: string | null };
+  lobby: unknown;
+  account: { sessionId: string } | null;
+}): Standing {
+  const { role, participantId, accountId } = data.member;
+  return {
+    roomId: data.roomId,
+    role,
+    participantId,
+    accountId,
+    lobby: data.lobby !== null,
+    signIn: data.account?.sessionId ?? null,
+  };
+}
+
+/** Every channel a socket of this standing is in, besides its own id. */
+export function channelsOf(s: Standing): string[] {
+  const channels: string[] = [];
+  if (s.participantId !== null) channels.push(participantChannel(s.participantId));
+  if (s.signIn !== null) channels.push(signInChannel(s.signIn));
+  if (!s.lobby) channels.push(s.roomId);
+  if (!s.lobby && isStaff(s.role)) channels.push(staffChannel(s.roomId));
+  return channels;
+}
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 

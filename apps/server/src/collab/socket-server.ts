@@ -37,12 +37,9 @@ import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
 import type { Cluster, InterServerEvents } from './cluster.js';
-import {
-  installBroadcasts,
-  participantChannel,
-  signInChannel,
-  staffChannel,
-} from './broadcasts.js';
+import { channelsOf, installBroadcasts, standingOf, staffChannel } from './broadcasts.js';
+import { gatedRecovery, SingleNodeSessions } from './recovery-adapter.js';
+import { RecoveryGate } from './recovery-gate.js';
 import { z } from 'zod';
 
 interface SocketData {
@@ -116,13 +113,30 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
   const { config, store, registry, batcher, logger, runs, cluster, interviews } = deps;
   const authenticator = deps.auth;
+  const recovery = config.socketRecoveryMs > 0;
+  const adapter = recovery
+    ? gatedRecovery(cluster ? cluster.adapter() : (nsp) => new SingleNodeSessions(nsp), {
+        gate: new RecoveryGate(store),
+        logger,
+      })
+    : cluster?.adapter();
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
     // Frames up to 4x the update limit reach our checks (and get a clear error);
     // anything larger is cut off by the transport before it is buffered.
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
-    ...(cluster ? { adapter: cluster.adapter() } : {}),
+    ...(adapter ? { adapter } : {}),
+    // A socket back within the window is sent what it missed, if it may still
+    // hear all of it (recovery-adapter.ts); the handshake is checked again anyway.
+    ...(recovery
+      ? {
+          connectionStateRecovery: {
+            maxDisconnectionDuration: config.socketRecoveryMs,
+            skipMiddlewares: false,
+          },
+        }
+      : {}),
     // Cross-origin polling needs CORS headers, for the configured allowlist only.
     cors: { origin: [...(originAllowlist(config) ?? [])], credentials: true },
     allowRequest: (req, callback) => {
@@ -260,8 +274,13 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const { roomId, sessionId, member } = socket.data;
     const log = logger.child({ roomId, sessionId, participantId: member.participantId });
     const abuse = new AbuseMeter(config.abuseLimit, 60_000);
-    if (member.participantId) void socket.join(participantChannel(member.participantId));
-    if (socket.data.account) void socket.join(signInChannel(socket.data.account.sessionId));
+    const channels = channelsOf(standingOf(socket.data));
+    // A recovered socket is back in the channels it had; should its standing
+    // have changed since the recovery was allowed, it leaves the ones it lost.
+    for (const room of socket.rooms) {
+      if (room !== socket.id && !channels.includes(room)) void socket.leave(room);
+    }
+    void socket.join(channels);
 
     socket.onAny((raw: unknown, ...args: unknown[]) => {
       // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
@@ -291,8 +310,6 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     const staff = isStaff(member.role);
-    void socket.join(roomId);
-    if (staff) void socket.join(staffChannel(roomId));
     const interview = session.control;
     // Presence set on other nodes reaches this node only when it changes; ask for it now.
     if (cluster) io.serverSideEmit('replica:hello', roomId);

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomConnection, TandemApi } from '@tandem/client';
 import { waitFor } from '../harness.js';
+import { HEADERS, post, signUp } from './accounts.js';
 import { startCluster, type TestCluster } from './harness.js';
 
 /**
@@ -29,18 +29,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const HEADERS = { 'content-type': 'application/json', 'x-tandem-request': '1' };
-
-async function post(base: string, path: string, body: unknown, cookie?: string) {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    // What a page of the app served by that node sends.
-    headers: { ...HEADERS, origin: base, ...(cookie && { cookie }) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown>, res };
-}
-
 /** A POST from a loopback address of the test's choosing (a client of its own to the limits). */
 function postFrom(localAddress: string, url: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,19 +39,6 @@ function postFrom(localAddress: string, url: string, body: unknown): Promise<num
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
-}
-
-async function signUp(base: string) {
-  const email = `user-${randomUUID()}@example.com`;
-  const password = 'correct horse battery staple';
-  const { status, body, res } = await post(base, '/api/auth/signup', {
-    email,
-    password,
-    displayName: 'Ada',
-  });
-  expect(status).toBe(201);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!)[0]!;
-  return { email, password, accessToken: body['accessToken'] as string, cookie };
 }
 
 describe('limits and sign-ins shared by every node through Redis', () => {

@@ -295,3 +295,35 @@ describe('a stored session', () => {
     expect(answer.replayed(0)).toEqual([]);
   });
 });
+
+describe('SOCKET_RECOVERY_MS=0', () => {
+  it('turns recovery off: every reconnect is a fresh join, with nothing replayed', async () => {
+    const tmp = await tempDir();
+    const off = await startServer({ dataDir: tmp.dir, env: { SOCKET_RECOVERY_MS: '0' } });
+    try {
+      const room = await new TandemApi(off.url).createRoom({ title: 'Off', language: 'go' });
+      const a = new RoomConnection({ url: off.url, roomId: room.id, name: 'A' });
+      const b = new RoomConnection({ url: off.url, roomId: room.id, name: 'B' });
+      opened.push(a, b);
+      await Promise.all([a.whenSynced(), b.whenSynced()]);
+      const wire = new Wire(a.socket.io);
+      const id = a.socket.id;
+      a.socket.io.reconnection(false);
+      a.socket.io.engine.close();
+      await waitFor(() => !off.app.io.of('/').sockets.has(id!), 'the server to see the drop');
+      const from = wire.mark();
+      b.text.insert(0, 'while away');
+      await b.whenSaved();
+      a.socket.io.reconnection(true);
+      a.reconnect();
+      await a.whenSynced();
+      expect(a.recovered).toBe(false);
+      expect(a.socket.id).not.toBe(id);
+      expect(wire.replayed(from)).toEqual([]);
+      expect(a.text.toString()).toBe('while away');
+    } finally {
+      await off.stop();
+      await tmp.remove();
+    }
+  });
+});

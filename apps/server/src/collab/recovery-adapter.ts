@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, ServerOptions } from 'socket.io';
 import {
   Adapter,
   SessionAwareAdapter,
@@ -8,6 +8,7 @@ import {
 } from 'socket.io-adapter';
 import type { Logger } from '../logger.js';
 import { channelsOf, standingOf, type Standing } from './broadcasts.js';
+import type { Cluster } from './cluster.js';
 import type { RecoveryGate } from './recovery-gate.js';
 
 /** How long a reconnect waits for its recovery to be decided (Redis or the store away) before it joins afresh. */
@@ -23,11 +24,32 @@ type StoredSession = Parameters<Adapter['persistSession']>[0];
  * for the recovery window, minus presence: a recovery never replays it, and
  * presence renewals (every 15 s per client) would be most of what it keeps.
  */
-export class SingleNodeSessions extends SessionAwareAdapter {
+class SingleNodeSessions extends SessionAwareAdapter {
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
     if (packet.data?.[0] === PRESENCE) Adapter.prototype.broadcast.call(this, packet, opts);
     else super.broadcast(packet, opts);
   }
+}
+
+/**
+ * The adapter and recovery options of the Socket.IO server: the cluster's
+ * adapter (or the in-memory one), gated for connection-state recovery when
+ * `recoveryMs` > 0. The handshake middleware runs on every connect, recovered
+ * or not (`skipMiddlewares: false`).
+ */
+export function adapterOptions(deps: {
+  recoveryMs: number;
+  cluster: Cluster | undefined;
+  gate: RecoveryGate;
+  logger: Logger;
+}): Partial<ServerOptions> {
+  const { recoveryMs, cluster } = deps;
+  if (recoveryMs === 0) return cluster ? { adapter: cluster.adapter() } : {};
+  const make = cluster ? cluster.adapter() : (nsp: Namespace) => new SingleNodeSessions(nsp);
+  return {
+    adapter: gatedRecovery(make, deps),
+    connectionStateRecovery: { maxDisconnectionDuration: recoveryMs, skipMiddlewares: false },
+  };
 }
 
 /**
@@ -39,13 +61,14 @@ export class SingleNodeSessions extends SessionAwareAdapter {
  *   channels that standing gives, so the replay is computed for those;
  * - a session is restored only if the RecoveryGate finds the standing
  *   unchanged, within DECISION_MS, and at most once;
+ * - presence is left out of the replay;
  * - a socket's own emits (welcome, staff view, latest run, presence and the
  *   like, all sent again on every connect) go straight to it as without
  *   recovery: not kept, not through Redis.
  *
  * Returns a plain function, not an arrow: Socket.IO calls it with `new`.
  */
-export function gatedRecovery(
+function gatedRecovery(
   make: (nsp: Namespace) => Adapter,
   deps: { gate: RecoveryGate; logger: Logger },
 ): (nsp: Namespace) => Adapter {

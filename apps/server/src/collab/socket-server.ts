@@ -38,7 +38,7 @@ import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
 import type { Cluster, InterServerEvents } from './cluster.js';
 import { channelsOf, installBroadcasts, standingOf, staffChannel } from './broadcasts.js';
-import { gatedRecovery, SingleNodeSessions } from './recovery-adapter.js';
+import { adapterOptions } from './recovery-adapter.js';
 import { RecoveryGate } from './recovery-gate.js';
 import { z } from 'zod';
 
@@ -113,30 +113,18 @@ function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
 export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDeps): IoServer {
   const { config, store, registry, batcher, logger, runs, cluster, interviews } = deps;
   const authenticator = deps.auth;
-  const recovery = config.socketRecoveryMs > 0;
-  const adapter = recovery
-    ? gatedRecovery(cluster ? cluster.adapter() : (nsp) => new SingleNodeSessions(nsp), {
-        gate: new RecoveryGate(store),
-        logger,
-      })
-    : cluster?.adapter();
   const io: IoServer = new Server(httpServer, {
     path: SOCKET_PATH,
     // Frames up to 4x the update limit reach our checks (and get a clear error);
     // anything larger is cut off by the transport before it is buffered.
     maxHttpBufferSize: config.maxUpdateBytes * 4,
     serveClient: false,
-    ...(adapter ? { adapter } : {}),
-    // A socket back within the window is sent what it missed, if it may still
-    // hear all of it (recovery-adapter.ts); the handshake is checked again anyway.
-    ...(recovery
-      ? {
-          connectionStateRecovery: {
-            maxDisconnectionDuration: config.socketRecoveryMs,
-            skipMiddlewares: false,
-          },
-        }
-      : {}),
+    ...adapterOptions({
+      recoveryMs: config.socketRecoveryMs,
+      cluster,
+      gate: new RecoveryGate(store),
+      logger,
+    }),
     // Cross-origin polling needs CORS headers, for the configured allowlist only.
     cors: { origin: [...(originAllowlist(config) ?? [])], credentials: true },
     allowRequest: (req, callback) => {
@@ -277,7 +265,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const channels = channelsOf(standingOf(socket.data));
     // A recovered socket is back in the channels it had; should its standing
     // have changed since the recovery was allowed, it leaves the ones it lost.
-    for (const room of socket.rooms) {
+    for (const room of [...socket.rooms]) {
       if (room !== socket.id && !channels.includes(room)) void socket.leave(room);
     }
     void socket.join(channels);

@@ -183,10 +183,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       if (account === null) return next(handshakeError(errorBody('SESSION_EXPIRED')));
     }
     try {
-      const room = await store.getRoom(roomId);
-      if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
+      const found = await store.getRoomWithKind(roomId);
+      if (!found) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
+      const { room, kind } = found;
       try {
-        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId);
+        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId, kind);
       } catch (err) {
         if (err instanceof AppError) return next(handshakeError(err.toBody()));
         throw err;

@@ -88,6 +88,8 @@ export const config = Object.freeze({
   },
   /** Extra Node.js flags for our server, comma-separated (e.g. `--cpu-prof,--cpu-prof-dir=/tmp/p`). */
   oursNodeArgs: list('BENCH_OURS_NODE_ARGS', ''),
+  /** Our server's entry point, when not this checkout's apps/server/dist/main.js (A/B runs of two builds). */
+  oursMain: process.env.BENCH_OURS_MAIN ?? '',
   startTimeoutMs: num('BENCH_START_TIMEOUT_MS', 30_000, 30_000),
 });
 

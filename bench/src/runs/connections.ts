@@ -23,6 +23,26 @@ type System = (typeof SYSTEMS)[number];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The V8 heap and the memory outside it (Buffers, zlib, ...) of our server, in
+ * MiB, from its /metrics: where the RSS of a connection goes. Empty for peers.
+ */
+async function heap(server: RunningServer): Promise<Record<string, number>> {
+  if (server.system !== 'ours') return {};
+  // A node too busy to answer in time costs these two figures, not the round.
+  const text = await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(30_000) })
+    .then((res) => res.text())
+    .catch(() => '');
+  const read = (name: string) => {
+    const m = new RegExp(`^tandem_${name} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) / 2 ** 20 : NaN;
+  };
+  return {
+    heap_used_mib: read('nodejs_heap_size_used_bytes'),
+    external_mib: read('nodejs_external_memory_bytes'),
+  };
+}
+
 /** Median of three RSS readings a second apart, in MiB. */
 async function rss(server: RunningServer): Promise<number> {
   const readings: number[] = [];
@@ -60,6 +80,8 @@ async function connectionsOnce(
     await Promise.all(gens.map((gen, g) => gen.call('idlePrepare', args(g))));
     await sleep(Math.min(5000, c.settleMs));
     const rssBefore = await rss(server);
+    const heapBefore = await heap(server);
+    const cpuBefore = server.sample()?.cpuSeconds ?? NaN;
 
     const t0 = performance.now();
     // Slow on a busy 2-core machine: thousands of handshakes share it with the clients.
@@ -72,11 +94,13 @@ async function connectionsOnce(
     if (failed > 0) console.log(`[connections] ${system}: ${failed} failed, first: ${firstError}`);
 
     const cpu0 = server.sample()?.cpuSeconds ?? NaN;
+    const connectCpuS = cpu0 - cpuBefore;
     const s0 = performance.now();
     await sleep(c.settleMs);
     const idleCpuPct =
       (((server.sample()?.cpuSeconds ?? NaN) - cpu0) / ((performance.now() - s0) / 1000)) * 100;
     const rssAfter = await rss(server);
+    const heapAfter = await heap(server);
     const counts = await Promise.all(gens.map((gen) => gen.call('idleCount', {})));
     const open = counts.reduce((n, x) => n + x.open, 0);
     return {
@@ -85,11 +109,18 @@ async function connectionsOnce(
       failed,
       open_after_settle: open,
       connect_s: connectS,
+      connect_cpu_s: connectCpuS,
       rss_before_mib: rssBefore,
       rss_after_mib: rssAfter,
       kib_per_connection: ((rssAfter - rssBefore) * 1024) / open,
       idle_cpu_pct: idleCpuPct,
       server_peak_rss_mib: server.sample()?.peakRssMiB ?? NaN,
+      ...Object.fromEntries(
+        Object.entries(heapAfter).map(([k, after]) => [
+          k.replace(/_mib$/, '_kib_per_connection'),
+          ((after - (heapBefore[k] ?? NaN)) * 1024) / open,
+        ]),
+      ),
     };
   } finally {
     await Promise.all(gens.map((g) => g.call('idleRelease', {}, 60_000).catch(() => null)));
@@ -129,7 +160,7 @@ export async function connections(oursAvailable: boolean): Promise<Entry> {
     pass: Number.isFinite(memory.median) ? heldAll && memory.median <= 0.9 : null,
     notes: [
       `${c.count} clients in rooms of ${c.clientsPerRoom}, from ${c.loadgens} load-generator processes, ${c.concurrency} connecting at once in each; each client is its system's own (our SDK's RoomConnection, y-websocket's WebsocketProvider) with a Y.Doc and awareness, and stays idle once synced (heartbeats, awareness renewals, and for ours the SDK's 30 s state-vector check, go on).`,
-      `Memory: server RSS (VmRSS, median of 3 readings 1 s apart) after ${c.settleMs / 1000} s of idling with every client connected, minus the same reading taken once the rooms existed (ours: created over REST) and before any client connected; divided by the clients still connected then. The room's document on the server is part of what the connections cost (both systems load a room on its first join). idle_cpu_pct: server CPU over the settle.`,
+      `Memory: server RSS (VmRSS, median of 3 readings 1 s apart) after ${c.settleMs / 1000} s of idling with every client connected, minus the same reading taken once the rooms existed (ours: created over REST) and before any client connected; divided by the clients still connected then. The room's document on the server is part of what the connections cost (both systems load a room on its first join). connect_cpu_s: server CPU seconds spent while the clients connected; idle_cpu_pct: server CPU over the settle. Ours also reports its V8 heap and its memory outside the heap (heap_used_kib_per_connection, external_kib_per_connection, from /metrics) the same way.`,
       'Ours: one node of the cluster shape (DATABASE_URL on a fresh PostgreSQL database, REDIS_URL on a redis-server of the bench’s own). All traffic from 127.0.0.1 to one port; file descriptors: the soft limit the bench runs with (ulimit -n), inherited by every process.',
       loadNote(reading),
     ],

@@ -13,7 +13,7 @@ import type { SystemName } from '../systems.js';
 import { sampleProcess, type ProcSample } from '../proc-stats.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const OUR_SERVER_MAIN = `${REPO_ROOT}apps/server/dist/main.js`;
+export const OUR_SERVER_MAIN = config.oursMain || `${REPO_ROOT}apps/server/dist/main.js`;
 
 export interface StartOptions {
   /** Where the server keeps data across restarts (ours: DATA_DIR; peers: state files). */

@@ -384,12 +384,18 @@ export class RoomConnection extends Emitter<Events> {
    */
   private async sync(): Promise<void> {
     let reply: Ack<{ update: Uint8Array; sv: Uint8Array }>;
+    const connection = this.socket.id;
     try {
       reply = await this.socket
         .timeout(this.ackTimeoutMs)
         .emitWithAck('sync:step1', Y.encodeStateVector(this.doc));
     } catch {
-      return; // Timed out: the resync tick or the next reconnect tries again.
+      // Timed out. A synced connection leaves it to the resync tick; one not
+      // synced yet asks again (a busy server answers late, not never), unless
+      // it has been replaced by a new connection, whose welcome syncs it.
+      if (!this.synced && !this.destroyed && this.socket.connected && this.socket.id === connection)
+        void this.sync();
+      return;
     }
     if (!reply.ok) return this.fail(reply);
     Y.applyUpdateV2(this.doc, bytes(reply.update), this);
@@ -404,8 +410,9 @@ export class RoomConnection extends Emitter<Events> {
     this.synced = true;
     this.everSynced = true;
     this.setStatus('connected');
+    // A new connection's server has no presence of ours yet; a resync's still has it.
     const local = this.awareness.getLocalState();
-    if (local !== null)
+    if (local !== null && !wasSynced)
       this.socket.emit(
         'awareness:update',
         encodeAwarenessUpdate(this.awareness, [this.doc.clientID]),

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoredUpdate } from '../store/store.js';
+import { PeerWatch } from './peer-watch.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomSession } from './room-session.js';
 
@@ -11,7 +12,10 @@ import type { RoomSession } from './room-session.js';
 export interface InterServerEvents {
   /** An update a client sent to another node: apply it to this node's replica. */
   'replica:update': (roomId: string, update: Uint8Array) => void;
-  /** A presence change on another node: keep this node's presence complete for its joiners. */
+  /**
+   * A presence change on another node: keep this node's presence complete for
+   * its joiners, and hand it to this node's clients in the room.
+   */
   'replica:awareness': (roomId: string, update: Uint8Array) => void;
   /** Someone joined a room on another node: announce the presence of this node's people in it. */
   'replica:hello': (roomId: string) => void;
@@ -21,12 +25,23 @@ export interface InterServerEvents {
 
 /** How many updates one repair reads per room at most; the rest waits for the next round. */
 const REPAIR_PAGE = 2_000;
+/**
+ * A round reads this many rooms per query, and at most this many updates per
+ * room in it: enough for a room being edited, and a bounded answer whatever
+ * the backlog. A room whose page comes back full is then read on its own.
+ */
+const REPAIR_ROOMS_PER_READ = 500;
+const REPAIR_GLANCE = 200;
 const PEER = 'peer';
+/** How often a node counts the others (a new one is known sooner, from its first message). */
+const PEER_COUNT_MS = 2_000;
 
 /**
  * Keeps every node's replicas and presence in step when several nodes serve one
  * room. Client packets cross nodes through the Redis Streams adapter, which
- * resumes its stream after a Redis blip instead of dropping packets. Replicas
+ * resumes its stream after a Redis blip instead of dropping packets; presence
+ * crosses as one `replica:awareness` message per change (Redis pub/sub, so a
+ * blip may drop one: the next renewal, at most 15 s later, restores it). Replicas
  * follow two paths: each update is also sent to the other nodes at once, and a
  * periodic repair reads what the store committed since the replica last looked,
  * so an update that missed the fast path still arrives. Yjs updates are
@@ -37,6 +52,7 @@ export class Cluster {
   private repairTimer: NodeJS.Timeout | undefined;
   private repairing = false;
   private forward: (roomId: string, update: Uint8Array) => void = () => {};
+  private peers: PeerWatch | undefined;
 
   constructor(
     private readonly options: {
@@ -72,47 +88,83 @@ export class Cluster {
     io: {
       on<E extends keyof InterServerEvents>(event: E, listener: InterServerEvents[E]): unknown;
     },
-    /** Sends a presence update to everyone in the room, on every node, and to every replica. */
-    announce: (roomId: string, update: Uint8Array) => void,
-    /**
-     * Sends a document update to this node's own clients in the room: what a
-     * repair found that the replica lacked. Those clients lack it too (it
-     * reached nobody here), for instance a joiner whose replica was loaded
-     * before other nodes' batches, delayed by a database outage, committed.
-     */
-    forward: (roomId: string, update: Uint8Array) => void = () => {},
+    send: {
+      /** How many nodes, this one included, listen to the cluster's messages now. */
+      countNodes: () => Promise<number>;
+      /** A presence update to the other nodes, for their replicas and their clients. */
+      presenceToPeers: (roomId: string, update: Uint8Array) => void;
+      /** A presence update from another node to this node's own clients in the room. */
+      presenceToClients: (roomId: string, update: Uint8Array) => void;
+      /**
+       * A document update to this node's own clients in the room: what a
+       * repair found that the replica lacked. Those clients lack it too (it
+       * reached nobody here), for instance a joiner whose replica was loaded
+       * before other nodes' batches, delayed by a database outage, committed.
+       */
+      updateToClients: (roomId: string, update: Uint8Array) => void;
+    },
   ): void {
-    this.forward = forward;
+    this.forward = send.updateToClients;
+    this.peers = new PeerWatch(send.countNodes, PEER_COUNT_MS);
+    this.peers.start();
     const { registry } = this.options;
+    const heard = this.peers.heard.bind(this.peers);
+    io.on('interview:controls', heard);
     io.on('replica:hello', (roomId) => {
+      heard();
       registry.ifLoaded(roomId, (session) => {
         const own = session.ownAwarenessClients();
-        if (own.length > 0) announce(roomId, encodeAwarenessUpdate(session.awareness, own));
+        if (own.length > 0)
+          send.presenceToPeers(roomId, encodeAwarenessUpdate(session.awareness, own));
       });
     });
     io.on('replica:update', (roomId, update) => {
+      heard();
       registry.ifLoaded(roomId, (session) => {
         Y.applyUpdateV2(session.doc, toBytes(update), PEER);
       });
     });
+    // Presence crosses nodes once, here, and not also as a room broadcast: one Redis write per change.
     io.on('replica:awareness', (roomId, update) => {
+      heard();
       registry.ifLoaded(roomId, (session) => {
-        applyAwarenessUpdate(session.awareness, toBytes(update), PEER);
+        const bytes = toBytes(update);
+        applyAwarenessUpdate(session.awareness, bytes, PEER);
+        send.presenceToClients(roomId, bytes);
       });
     });
     this.repairTimer = setInterval(() => void this.repairAll(), this.options.repairMs);
     this.repairTimer.unref();
   }
 
-  /** Reads what the store committed for every loaded room since its replica last looked. */
+  /**
+   * Reads what the store committed for every loaded room since its replica
+   * last looked: one query per 500 rooms, each room from its own cursor.
+   */
   async repairAll(): Promise<void> {
     if (this.repairing) return;
     this.repairing = true;
+    const { store, logger } = this.options;
     try {
-      for (const session of await this.options.registry.loaded()) {
-        await this.repair(session).catch((err: unknown) =>
-          this.options.logger.warn({ err, roomId: session.roomId }, 'replica repair failed'),
-        );
+      const sessions = await this.options.registry.loaded();
+      for (let i = 0; i < sessions.length; i += REPAIR_ROOMS_PER_READ) {
+        const group = sessions.slice(i, i + REPAIR_ROOMS_PER_READ);
+        const from = new Map(group.map((s) => [s.roomId, s.repairFrom()]));
+        const found = await store.readUpdatesOfRooms(from, REPAIR_GLANCE).catch((err: unknown) => {
+          logger.warn({ err, rooms: group.length }, 'replica repair failed');
+          return null;
+        });
+        if (!found) continue;
+        for (const session of group) {
+          const updates = found.get(session.roomId) ?? [];
+          try {
+            // A backlog (after an outage, say) is paged through room by room.
+            if (updates.length < REPAIR_GLANCE) this.apply(session, updates, true);
+            else await this.repair(session);
+          } catch (err) {
+            logger.warn({ err, roomId: session.roomId }, 'replica repair failed');
+          }
+        }
       }
     } finally {
       this.repairing = false;
@@ -125,6 +177,11 @@ export class Cluster {
       session.repairFrom(),
       REPAIR_PAGE,
     );
+    this.apply(session, updates, updates.length < REPAIR_PAGE);
+  }
+
+  /** Applies what a repair read from the session's cursor; `complete` when it read to the end. */
+  private apply(session: RoomSession, updates: readonly StoredUpdate[], complete: boolean): void {
     if (updates.length === 0) {
       session.repaired(null);
       return;
@@ -139,7 +196,15 @@ export class Cluster {
     } finally {
       session.doc.off('updateV2', found);
     }
-    session.repaired(updates.at(-1)!.seq, updates.length < REPAIR_PAGE);
+    session.repaired(updates.at(-1)!.seq, complete);
+  }
+
+  /**
+   * Whether another node may be listening: presence and hellos, which only
+   * other nodes read, are not published while this node is alone.
+   */
+  get hasPeers(): boolean {
+    return this.peers?.hasPeers ?? true;
   }
 
   /** Whether Redis answers now (within a second). */
@@ -162,6 +227,7 @@ export class Cluster {
 
   async close(): Promise<void> {
     clearInterval(this.repairTimer);
+    this.peers?.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

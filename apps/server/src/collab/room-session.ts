@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { Store, StoredInterview } from '../store/store.js';
 import { awarenessClientIds } from './awareness-guard.js';
 import { applyUntrustedUpdateV2 } from './bounded-decoder.js';
-import { loadReplica } from './load-replica.js';
+import { loadReplica, replicaDoc } from './load-replica.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -39,7 +39,7 @@ export class RoomSession {
     this.seqFloor = storedSeq;
     // Presence lives on its own document: replacing the replica on reload must
     // not take everyone's cursors with it (Awareness dies with its document).
-    this.awareness = new Awareness(new Y.Doc());
+    this.awareness = new Awareness(replicaDoc(roomId));
     this.awareness.setLocalState(null);
   }
 

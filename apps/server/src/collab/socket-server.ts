@@ -185,10 +185,11 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       if (account === null) return next(handshakeError(errorBody('SESSION_EXPIRED')));
     }
     try {
-      const room = await store.getRoom(roomId);
-      if (!room) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
+      const found = await store.getRoomWithKind(roomId);
+      if (!found) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
+      const { room, kind } = found;
       try {
-        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId);
+        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId, kind);
       } catch (err) {
         if (err instanceof AppError) return next(handshakeError(err.toBody()));
         throw err;
@@ -229,22 +230,21 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   io.on('connection', (socket) => onConnection(socket));
-  /** Tells the other nodes (if any) so their replicas and presence stay complete. */
-  const toPeers = (
-    event: 'replica:update' | 'replica:awareness',
-    roomId: string,
-    update: Uint8Array,
-  ) => {
-    if (cluster) io.serverSideEmit(event, roomId, update);
+  /**
+   * A presence change: to this node's clients in the room (but `from`), and
+   * to the other nodes in one message that each applies to its replica and
+   * hands to its own clients (cluster.ts), not also as a room broadcast.
+   */
+  const sharePresence = (roomId: string, update: Uint8Array, from?: IoSocket) => {
+    (from ?? io).local.to(roomId).emit('awareness:update', update);
+    if (cluster?.hasPeers) io.serverSideEmit('replica:awareness', roomId, update);
   };
-  cluster?.attach(
-    io,
-    (roomId, update) => {
-      io.to(roomId).emit('awareness:update', update);
-      toPeers('replica:awareness', roomId, update);
-    },
-    (roomId, update) => io.local.to(roomId).emit('doc:update', update),
-  );
+  cluster?.attach(io, {
+    countNodes: () => io.of('/').adapter.serverCount(),
+    presenceToPeers: (roomId, update) => io.serverSideEmit('replica:awareness', roomId, update),
+    presenceToClients: (roomId, update) => io.local.to(roomId).emit('awareness:update', update),
+    updateToClients: (roomId, update) => io.local.to(roomId).emit('doc:update', update),
+  });
   if (cluster) {
     io.on('interview:controls', (roomId) => {
       registry.ifLoaded(roomId, (session) => {
@@ -290,9 +290,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     socket.on('disconnect', () => {
       const removed = session.removeConnection(socket.id);
       if (removed.length > 0) {
-        const update = encodeAwarenessUpdate(session.awareness, removed);
-        io.to(roomId).emit('awareness:update', update);
-        toPeers('replica:awareness', roomId, update);
+        sharePresence(roomId, encodeAwarenessUpdate(session.awareness, removed));
       }
       registry.release(session);
     });
@@ -300,7 +298,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     const staff = isStaff(member.role);
     const interview = session.control;
     // Presence set on other nodes reaches this node only when it changes; ask for it now.
-    if (cluster) io.serverSideEmit('replica:hello', roomId);
+    if (cluster?.hasPeers) io.serverSideEmit('replica:hello', roomId);
     socket.emit('session:welcome', {
       protocolVersion: PROTOCOL_VERSION,
       room: toRoom(socket.data.room, socket.data.baseUrl, interview ? 'interview' : 'scratch'),
@@ -355,7 +353,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
             throw err;
           }
           socket.to(roomId).emit('doc:update', update);
-          toPeers('replica:update', roomId, update);
+          if (cluster) io.serverSideEmit('replica:update', roomId, update);
           try {
             await batcher.add({ roomId, author: sessionId, update, at: new Date() });
           } catch (err) {
@@ -368,8 +366,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'awareness:update': {
           const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
           session.applyAwareness(update, socket.id);
-          socket.to(roomId).emit('awareness:update', update);
-          toPeers('replica:awareness', roomId, update);
+          sharePresence(roomId, update, socket);
           // Presence needs no answer, but a client that asked for one must not wait forever.
           ack?.({ ok: true });
           return;

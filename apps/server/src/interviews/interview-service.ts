@@ -20,6 +20,7 @@ import type { Logger } from '../logger.js';
 import type { ProblemCatalog } from '../runs/problems.js';
 import { newRoomId, toRoom } from '../rooms/room-view.js';
 import type {
+  RoomKind,
   Store,
   StoredInterview,
   StoredParticipant,
@@ -115,12 +116,19 @@ export class InterviewService {
   /**
    * Finds who the credentials are in the room. Throws UNAUTHENTICATED (no
    * credential), FORBIDDEN (an account that is not a member), LOBBY_DENIED,
-   * REMOVED, ROOM_NOT_FOUND.
+   * REMOVED, ROOM_NOT_FOUND. `kind`: what the caller already read of the room
+   * (it exists, and is or is not an interview), which spares reading it again.
    */
-  async resolve(roomId: string, creds: Credentials, sessionId: string): Promise<Resolution> {
-    const interview = await this.store.get(roomId);
+  async resolve(
+    roomId: string,
+    creds: Credentials,
+    sessionId: string,
+    kind?: RoomKind,
+  ): Promise<Resolution> {
+    const interview = kind === 'scratch' ? null : await this.store.get(roomId);
     if (!interview) {
-      if (!(await this.deps.store.getRoom(roomId))) throw new AppError('ROOM_NOT_FOUND');
+      if (kind === undefined && !(await this.deps.store.getRoom(roomId)))
+        throw new AppError('ROOM_NOT_FOUND');
       return {
         kind: 'scratch',
         member: {

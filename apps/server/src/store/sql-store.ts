@@ -238,6 +238,45 @@ export class SqlStore implements Store {
     }));
   }
 
+  async readUpdatesOfRooms(
+    after: ReadonlyMap<string, number>,
+    limitPerRoom: number,
+  ): Promise<Map<string, StoredUpdate[]>> {
+    const found = new Map<string, StoredUpdate[]>();
+    if (after.size === 0) return found;
+    // The cursors travel as one JSON parameter, so the statement stays the same for any number of rooms.
+    const cursors = JSON.stringify([...after].map(([room_id, seq]) => ({ room_id, seq })));
+    const { rows } = await sql<{
+      room_id: string;
+      seq: string | number;
+      author: string;
+      at: Date;
+      update: Uint8Array;
+    }>`
+      select c.room_id, u.seq, u.author, u.at, u.update
+      from jsonb_to_recordset(${cursors}::jsonb) as c(room_id text, seq bigint)
+      cross join lateral (
+        select d.seq, d.author, d.at, d.update from doc_updates d
+        where d.room_id = c.room_id and d.seq > c.seq
+        order by d.seq
+        limit ${limitPerRoom}
+      ) u
+      order by c.room_id, u.seq
+    `.execute(this.#db);
+    for (const r of rows) {
+      let updates = found.get(r.room_id);
+      if (!updates) found.set(r.room_id, (updates = []));
+      updates.push({
+        seq: toNumber(r.seq),
+        roomId: r.room_id,
+        author: r.author,
+        at: r.at,
+        update: toBytes(r.update),
+      });
+    }
+    return found;
+  }
+
   async appendTimeline(entries: readonly TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.#db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-/** The document-log part of the store contract: appendUpdates, loadDoc, snapshots, paging, bytes. */
+/** The document-log part of the store contract: appendUpdates, loadDoc, snapshots, paging, reading many rooms, bytes. */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
@@ -156,6 +156,54 @@ export function docLogContract(ctx: ContractContext): void {
       const all = await store.readUpdates(a, 0, 100);
       expect(all.map((u) => u.at.getTime() - T0.getTime())).toEqual([...Array(25).keys()]);
       expect(await store.readUpdates(a, all[9]!.seq, 3)).toEqual(all.slice(10, 13));
+    });
+  });
+
+  describe('reading many rooms at once', () => {
+    it('reads each room from its own cursor, at most the limit per room, as readUpdates would', async () => {
+      const a = await newRoom();
+      const b = await newRoom();
+      const quiet = await newRoom();
+      await store.appendUpdates([update(a, 1), update(b, 2), update(a, 3), update(a, 4)]);
+      await store.appendUpdates([update(b, 5), update(a, 6)]);
+      const logA = await store.readUpdates(a, 0, 10);
+      const logB = await store.readUpdates(b, 0, 10);
+      const found = await store.readUpdatesOfRooms(
+        new Map([
+          [a, logA[0]!.seq],
+          [b, 0],
+          [quiet, 0],
+          [roomId(), 0],
+        ]),
+        2,
+      );
+      expect([...found.keys()].sort()).toEqual([a, b].sort());
+      expect(found.get(a)).toEqual(await store.readUpdates(a, logA[0]!.seq, 2));
+      expect(found.get(a)!.map((u) => u.seq)).toEqual([logA[1]!.seq, logA[2]!.seq]);
+      expect(found.get(b)).toEqual(logB);
+      for (const u of found.get(a)!) expect(u.update).toBeInstanceOf(Uint8Array);
+    });
+
+    it('answers nothing for rooms read up to their end, and for no rooms at all', async () => {
+      const a = await newRoom();
+      await store.appendUpdates([update(a, 1)]);
+      const [only] = await store.readUpdates(a, 0, 10);
+      expect(await store.readUpdatesOfRooms(new Map([[a, only!.seq]]), 10)).toEqual(new Map());
+      expect(await store.readUpdatesOfRooms(new Map(), 10)).toEqual(new Map());
+    });
+
+    it('reads 5,000 rooms in one call', async () => {
+      const edited = [await newRoom(), await newRoom(), await newRoom()];
+      await store.appendUpdates(edited.map((id, n) => update(id, n)));
+      // Unknown rooms cost a cursor like loaded ones and read as empty: no need to create 5,000.
+      const rooms = [...Array.from({ length: 4_997 }, () => roomId()), ...edited];
+      const found = await store.readUpdatesOfRooms(new Map(rooms.map((id) => [id, 0])), 5);
+      expect([...found.keys()].sort()).toEqual([...edited].sort());
+      expect(edited.map((id) => found.get(id)!.map((u) => u.author))).toEqual([
+        ['alice'],
+        ['alice'],
+        ['alice'],
+      ]);
     });
   });
 

@@ -207,6 +207,16 @@ export interface Store {
    * Bytes come back as plain Uint8Arrays whichever driver runs.
    */
   readUpdates(roomId: string, afterSeq: number, limit: number): Promise<StoredUpdate[]>;
+  /**
+   * `readUpdates` for many rooms in one round trip (the cluster's replica
+   * repair): for each room of `after` (room id → afterSeq), its updates with
+   * seq > afterSeq in seq order, at most `limitPerRoom` of them. A room with
+   * none is absent from the answer. Rooms that do not exist read as empty.
+   */
+  readUpdatesOfRooms(
+    after: ReadonlyMap<string, number>,
+    limitPerRoom: number,
+  ): Promise<Map<string, StoredUpdate[]>>;
 
   /** Appends in one transaction, in array order; rejects, storing nothing, if a room is missing. */
   appendTimeline(entries: readonly TimelineEntry[]): Promise<void>;

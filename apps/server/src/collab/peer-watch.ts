@@ -1,0 +1,54 @@
+/**
+ * Whether another node shares the cluster's channel, so that a node alone
+ * (one node in the cluster shape) publishes no presence that nobody reads.
+ * The nodes are counted every `everyMs`; a message heard from another node
+ * counts as a peer at once, and wins over a count that was already on its
+ * way, so a node that starts is known from its first message on. While in
+ * doubt (before the first count, or when counting fails) there are peers.
+ */
+export class PeerWatch {
+  private alone = false;
+  /** Bumped by every message from another node. */
+  private heardSerial = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private counting = false;
+
+  constructor(
+    /** How many nodes, this one included, listen on the channel now. */
+    private readonly countNodes: () => Promise<number>,
+    private readonly everyMs: number,
+  ) {}
+
+  get hasPeers(): boolean {
+    return !this.alone;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.recount(), this.everyMs);
+    this.timer.unref();
+    void this.recount();
+  }
+
+  /** Another node just spoke. */
+  heard(): void {
+    this.heardSerial++;
+    this.alone = false;
+  }
+
+  async recount(): Promise<void> {
+    // A count waits for Redis while it is away; one at a time is enough.
+    if (this.counting) return;
+    this.counting = true;
+    const serial = this.heardSerial;
+    try {
+      const nodes = await this.countNodes().catch(() => Infinity);
+      if (this.heardSerial === serial) this.alone = nodes <= 1;
+    } finally {
+      this.counting = false;
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

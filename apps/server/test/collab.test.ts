@@ -114,6 +114,23 @@ describe('shared editing', () => {
     await waitFor(() => names(b).join() === 'Bob', 'Ada leaves');
   });
 
+  it('presence: someone whose connection drops is seen to leave and, once back, at once again', async () => {
+    const room = await api.createRoom({ title: 'Blink', language: 'c' });
+    const a = connect(room.id, 'Ada');
+    const b = connect(room.id, 'Bob');
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    b.awareness.setLocalStateField('user', { name: 'Bob', color: '#00798c' });
+    const seesBob = () =>
+      [...a.awareness.getStates().values()].some(
+        (s) => (s.user as { name: string } | undefined)?.name === 'Bob',
+      );
+    await waitFor(seesBob, 'Ada to see Bob');
+    b.socket.io.engine.close(); // a dropped transport; the SDK reconnects by itself
+    await waitFor(() => !seesBob(), 'Bob to leave');
+    // Well before the 15 s presence renewal, which would bring him back anyway.
+    await waitFor(seesBob, 'Bob to be back', 5_000);
+  });
+
   it('an empty room is unloaded and reloads with nothing lost', async () => {
     const room = await api.createRoom({ title: 'Idle', language: 'java' });
     const a = connect(room.id, 'Ada');

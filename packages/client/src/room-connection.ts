@@ -407,11 +407,18 @@ export class RoomConnection extends Emitter<Events> {
     this.sendPending(true);
 
     const wasSynced = this.synced;
+    // A new connection's server has no presence of ours yet; a resync's still has it.
+    const local = this.awareness.getLocalState();
+    if (local !== null && !wasSynced) {
+      // When we dropped, our presence was removed one clock step past ours, and
+      // a state counts only with a newer clock: step past the removal (before
+      // `synced`, so these steps are not sent on their own).
+      this.awareness.setLocalState(local);
+      this.awareness.setLocalState(local);
+    }
     this.synced = true;
     this.everSynced = true;
     this.setStatus('connected');
-    // A new connection's server has no presence of ours yet; a resync's still has it.
-    const local = this.awareness.getLocalState();
     if (local !== null && !wasSynced)
       this.socket.emit(
         'awareness:update',

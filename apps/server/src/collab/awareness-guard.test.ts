@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { awarenessClientIds } from './awareness-guard.js';
 
@@ -21,5 +22,29 @@ describe('awarenessClientIds', () => {
     expect(() => awarenessClientIds(new Uint8Array(bytes))).toThrow(
       expect.objectContaining({ code: 'MALFORMED_MESSAGE' }),
     );
+  });
+
+  it('refuses a state nested deeper than 32 levels, which y-protocols cannot compare', () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const update = (state: string) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint(encoder, 7);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarString(encoder, state);
+      return encoding.toUint8Array(encoder);
+    };
+    expect(awarenessClientIds(update(nested(32)))).toEqual([7]);
+    expect(() => awarenessClientIds(update(nested(33)))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_MESSAGE' }),
+    );
+    // What the check keeps out: applying such a state twice overflows the stack.
+    const a = new Awareness(new Y.Doc());
+    const deep = update(nested(20_000));
+    applyAwarenessUpdate(a, deep, null);
+    const again = update(nested(20_000)).slice();
+    again[2] = 2; // a newer clock, so the states are compared
+    expect(() => applyAwarenessUpdate(a, again, null)).toThrow(RangeError);
+    a.destroy();
   });
 });

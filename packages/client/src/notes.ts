@@ -7,14 +7,9 @@ import {
   type ErrorBody,
   type ServerToClientEvents,
 } from '@tandem/protocol';
+import { bytes } from './binary.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-function bytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new Error('expected a binary payload');
-}
 
 /**
  * The interviewers' private notes of an interview room: a Yjs document of its

@@ -1,4 +1,4 @@
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import {
   Awareness,
@@ -30,6 +30,7 @@ import {
   type ServerToClientEvents,
   type Welcome,
 } from '@tandem/protocol';
+import { bytes } from './binary.js';
 import { Emitter } from './emitter.js';
 import { TandemError, isErrorBody } from './errors.js';
 import { PendingUpdates } from './pending.js';
@@ -40,54 +41,15 @@ import {
   closeError,
 } from './refusals.js';
 import { NotesSync } from './notes.js';
+import type {
+  ConnectionStatus,
+  RoomConnectionEvents,
+  RoomConnectionOptions,
+} from './room-connection-options.js';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
-
-export interface RoomConnectionOptions {
-  /** Server origin, e.g. `http://localhost:3000`. */
-  url: string;
-  roomId: string;
-  name: string;
-  color?: string;
-  /** The signed-in account's current access token, read at every (re)connect; null or absent: a guest. */
-  accessToken?: () => string | null;
-  /** A candidate's guest credential for this room (from `TandemApi.requestLobby`). */
-  guestToken?: string;
-  /** Bring your own document (tests); a fresh one by default. */
-  doc?: Y.Doc;
-  /** Milliseconds between state-vector exchanges that repair anything missed; 0 disables. */
-  resyncIntervalMs?: number;
-  /** How long to wait for an acknowledgement before sending again. */
-  ackTimeoutMs?: number;
-  /** Passed to socket.io-client (transports, reconnection delays...). */
-  socket?: Partial<ManagerOptions & SocketOptions>;
-}
-
-type Events = {
-  status: [ConnectionStatus];
-  room: [Room];
-  pending: [number];
-  /** `savingDelayed` changed. */
-  saving: [boolean];
-  synced: [];
-  error: [ErrorBody];
-  run: [RunView];
-  /** Interview rooms: the public state (problem, revealed hints, lock, Run, end). */
-  interview: [InterviewState];
-  /** Staff only: participants, lobby, hint ladder, scorecards. */
-  staff: [StaffView];
-  /** A candidate in the lobby: waiting, admitted, denied. */
-  lobby: [LobbyStatus];
-};
+export type { ConnectionStatus, RoomConnectionOptions } from './room-connection-options.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** Binary frames arrive as ArrayBuffer in browsers and Buffer in Node. */
-function bytes(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new TandemError(errorBody('MALFORMED_MESSAGE', 'expected a binary payload'));
-}
 
 /**
  * One participant's live connection to a room: keeps `doc` in sync with the
@@ -100,7 +62,7 @@ function bytes(data: unknown): Uint8Array {
  * conn.text.insert(0, 'print("hi")');
  * await conn.whenSaved();
  */
-export class RoomConnection extends Emitter<Events> {
+export class RoomConnection extends Emitter<RoomConnectionEvents> {
   readonly doc: Y.Doc;
   readonly text: Y.Text;
   readonly awareness: Awareness;

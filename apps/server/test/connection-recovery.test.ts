@@ -17,27 +17,22 @@ import {
   castInterview,
   connectAs,
   guestApi,
-  signUp,
+  signUpStaff,
   type Actor,
   type Cast,
-  type SignedIn,
+  type Staff,
 } from './interview-cast.js';
 
 let server: RunningServer;
 let remove: () => Promise<void>;
-let staff: { host: SignedIn; interviewer: SignedIn; observer: SignedIn };
+let staff: Staff;
 const opened: { destroy(): void }[] = [];
 
 beforeAll(async () => {
   const tmp = await tempDir();
   remove = tmp.remove;
   server = await startServer({ dataDir: tmp.dir, env: { LOBBY_REQUEST_LIMIT: '1000' } });
-  const [host, interviewer, observer] = await Promise.all([
-    signUp(server, 'Hana'),
-    signUp(server, 'Ivan'),
-    signUp(server, 'Olga'),
-  ]);
-  staff = { host, interviewer, observer };
+  staff = await signUpStaff(server);
 }, 180_000);
 
 afterEach(() => {

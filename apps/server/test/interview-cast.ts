@@ -29,6 +29,22 @@ export async function signUp(server: Pick<RunningServer, 'url'>, name: string): 
   return { api, token, name };
 }
 
+/** The staff an interview needs: a host, an interviewer and an observer, each with an account. */
+export interface Staff {
+  host: SignedIn;
+  interviewer: SignedIn;
+  observer: SignedIn;
+}
+
+export async function signUpStaff(server: Pick<RunningServer, 'url'>): Promise<Staff> {
+  const [host, interviewer, observer] = await Promise.all([
+    signUp(server, 'Hana'),
+    signUp(server, 'Ivan'),
+    signUp(server, 'Olga'),
+  ]);
+  return { host, interviewer, observer };
+}
+
 export function guestApi(server: Pick<RunningServer, 'url'>, guestToken: string | null): TandemApi {
   return new TandemApi(server.url, undefined, { guestToken: () => guestToken });
 }
@@ -65,7 +81,7 @@ const keyOf = (link: string) => new URL(link).hash.slice(1);
  */
 export async function castInterview(
   server: Pick<RunningServer, 'url'>,
-  staff: { host: SignedIn; interviewer: SignedIn; observer: SignedIn },
+  staff: Staff,
 ): Promise<Cast> {
   const details = await staff.host.api.createInterview({ title: 'Matrix', problemId: 'two-sum' });
   const roomId = details.room.id;

@@ -7,24 +7,19 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '@tandem/protocol';
 import { startServer, tempDir, waitFor, type RunningServer } from './harness.js';
-import { castInterview, connectAs, signUp, type Cast, type SignedIn } from './interview-cast.js';
+import { castInterview, connectAs, signUpStaff, type Cast, type Staff } from './interview-cast.js';
 import type { RoomConnection } from '@tandem/client';
 
 let server: RunningServer;
 let remove: () => Promise<void>;
-let staff: { host: SignedIn; interviewer: SignedIn; observer: SignedIn };
+let staff: Staff;
 const opened: RoomConnection[] = [];
 
 beforeAll(async () => {
   const tmp = await tempDir();
   remove = tmp.remove;
   server = await startServer({ dataDir: tmp.dir, env: { LOBBY_REQUEST_LIMIT: '1000' } });
-  const [host, interviewer, observer] = await Promise.all([
-    signUp(server, 'Hana'),
-    signUp(server, 'Ivan'),
-    signUp(server, 'Olga'),
-  ]);
-  staff = { host, interviewer, observer };
+  staff = await signUpStaff(server);
 }, 180_000);
 
 afterAll(async () => {

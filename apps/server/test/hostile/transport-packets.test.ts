@@ -53,7 +53,9 @@ const packet: fc.Arbitrary<Packet> = fc.oneof(
       frames: [`42${id ?? ''}${json([e, ...args])}`],
       mayClose: false,
     })),
-  fc.oneof(fc.integer(), fc.double({ noNaN: true })).map((n) => ({
+  // Finite only: JSON writes an infinite number as null, and a null event name is a packet
+  // the parser refuses (closing the connection), not a numeric name.
+  fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).map((n) => ({
     kind: 'numeric-name',
     frames: [`420${json([n, 1])}`],
     mayClose: false,

@@ -18,6 +18,7 @@ import {
   type RunJob,
   type RunJobResult,
 } from '@tandem/protocol';
+import { RUN_RETRY_DELAY_MS } from '@tandem/jobs';
 import { createSandbox } from '@tandem/sandbox';
 import { runJob } from './run-job.js';
 
@@ -121,6 +122,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     maxStalledCount: 0,
     lockDuration: options.lockDurationMs ?? 10_000,
     stalledInterval: options.stalledIntervalMs ?? 5_000,
+    // BullMQ's default of 15 s idles a worker that long after a Redis blip.
+    runRetryDelay: RUN_RETRY_DELAY_MS,
     autorun: false,
   });
   worker.on('error', (err) => logger.warn({ err }, 'queue worker error'));

@@ -1,5 +1,5 @@
 export * from './queue/queue.js';
-export { BullMqQueue, type BullMqQueueOptions } from './queue/bullmq-queue.js';
+export { BullMqQueue, RUN_RETRY_DELAY_MS, type BullMqQueueOptions } from './queue/bullmq-queue.js';
 export * from './mail/mailer.js';
 export { OutboxMailer } from './mail/outbox-mailer.js';
 export { SmtpMailer } from './mail/smtp-mailer.js';

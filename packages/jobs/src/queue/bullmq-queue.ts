@@ -40,6 +40,8 @@ export interface BullMqQueueOptions {
 }
 
 const DAY_S = 24 * 3600;
+/** How soon a worker fetches again after Redis failed it (ioredis itself waits for the reconnect). */
+export const RUN_RETRY_DELAY_MS = 1_000;
 
 export class BullMqQueue implements JobQueue {
   readonly #options: BullMqQueueOptions;
@@ -98,6 +100,9 @@ export class BullMqQueue implements JobQueue {
         lockDuration: leaseMs,
         stalledInterval: leaseMs,
         maxStalledCount: this.#options.maxStalledCount ?? 5,
+        // After a failed fetch (Redis gone) BullMQ waits this long before fetching again;
+        // its 15 s default kept a worker idle that long after Redis was already back.
+        runRetryDelay: RUN_RETRY_DELAY_MS,
         autorun: false,
       });
       worker.on('error', (err) => logger.warn({ err, queue: queueName }, 'job worker error'));

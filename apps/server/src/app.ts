@@ -18,6 +18,7 @@ import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
 import { Cluster } from './collab/cluster.js';
+import { refuseUpgradesThatAreNotGet } from './http/upgrade-guard.js';
 import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
 import { installTextGuard } from './http/text-guard.js';
 import { rateLimitKey } from './http/rate-limit.js';
@@ -283,6 +284,7 @@ export async function buildApp({
     sessions,
     cluster,
   });
+  refuseUpgradesThatAreNotGet(http.server);
 
   announceSaving = (delayed) =>
     io.local.emit('saving:status', { saving: delayed ? 'delayed' : 'ok' });

@@ -66,6 +66,18 @@ export class EngineSocket {
     return !this.closed;
   }
 
+  /**
+   * Waits for a packet (received from `from` on) that passes `test`: it, or
+   * null when the connection closed first.
+   */
+  async packet(test: (p: string) => boolean, what: string, from = 0): Promise<string | null> {
+    const find = () => this.packets.slice(from).find(test);
+    await this.until(() => this.closed || find() !== undefined, what).catch((err: Error) => {
+      if (!this.closed) throw err;
+    });
+    return find() ?? null;
+  }
+
   close(): void {
     this.ws.terminate();
   }

@@ -144,7 +144,9 @@ const unknownEvent: fc.Arbitrary<string | number> = fc.oneof(
     'interview:controls',
   ),
   fc.integer(),
-  fc.double({ noNaN: true }),
+  // Finite only: socket.io-client writes an infinite name as JSON's null, a packet the parser
+  // refuses (the connection closes, as docs/PROTOCOL.md says; transport-packets.test.ts sends it).
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 
 const ackMode: fc.Arbitrary<AckMode> = fc.constantFrom(

@@ -47,6 +47,9 @@ import {
   type JobQueue,
 } from '@tandem/jobs';
 import { isTransientStoreError } from './store/transient.js';
+import { CachedRoomStore, type CachedRoom } from './store/cached-room-store.js';
+import { RoomCache } from './store/room-cache.js';
+import { RoomInvalidations } from './store/room-invalidations.js';
 import { createJobQueue } from './queue/index.js';
 import { createCounters } from './limits/index.js';
 import { RedisCounters } from './limits/redis-counters.js';
@@ -97,6 +100,8 @@ export interface TandemApp {
   auth: Authenticator;
   /** Starts and ends sessions; `sessions.issue` is the one way to sign someone in. */
   sessions: Sessions;
+  /** With REDIS_URL and ROOM_CACHE_SIZE > 0: the feed that keeps this node's room cache in step. */
+  roomInvalidations: RoomInvalidations | undefined;
   /** Flushes every pending update, tells clients to reconnect, and stops serving. The store stays open. */
   close(): Promise<void>;
 }
@@ -107,11 +112,12 @@ export interface TandemApp {
  */
 export async function buildApp({
   config,
-  store,
+  store: givenStore,
   logger,
   executor,
   blobs: givenBlobs,
 }: AppDeps): Promise<TandemApp> {
+  const { store, roomInvalidations } = withRoomCache(config, givenStore, logger);
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
@@ -316,6 +322,7 @@ export async function buildApp({
       await blobs.close();
       await cluster?.close();
       await counters.close();
+      await roomInvalidations?.close();
       // Running jobs (an email being sent) get what is left of the deadline; later they run again.
       await jobs.close(Math.max(1_000, config.shutdownTimeoutMs - (Date.now() - started) - 1_000));
       await mailer?.close();
@@ -336,6 +343,30 @@ export async function buildApp({
     sessions,
     interviews,
     routes,
+    roomInvalidations,
     close,
   };
+}
+
+/** The store with its room reads cached (ROOM_CACHE_SIZE), kept in step across nodes through Redis. */
+function withRoomCache(
+  config: Config,
+  store: Store,
+  logger: Logger,
+): { store: Store; roomInvalidations: RoomInvalidations | undefined } {
+  if (config.roomCacheSize === 0) return { store, roomInvalidations: undefined };
+  const cache = new RoomCache<CachedRoom>({
+    max: config.roomCacheSize,
+    ttlMs: config.roomCacheTtlMs,
+  });
+  const roomInvalidations = config.redisUrl
+    ? new RoomInvalidations({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        cache,
+        logger: logger.child({ seam: 'room-cache' }),
+      })
+    : undefined;
+  const cached = new CachedRoomStore(store, cache, (roomId) => roomInvalidations?.publish(roomId));
+  return { store: cached, roomInvalidations };
 }

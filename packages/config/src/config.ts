@@ -102,6 +102,20 @@ export const OPTIONS = {
     default: '10000',
     parse: int(0, 30_000),
   },
+  roomCacheSize: {
+    env: 'ROOM_CACHE_SIZE',
+    description:
+      'Rooms each node keeps in its read cache (GET /api/rooms/:id, socket joins), least recently used dropped first. A change is seen at once on its own node and, with REDIS_URL, on other nodes when its invalidation message arrives (docs/DECISIONS.md). 0 disables the cache.',
+    default: '10000',
+    parse: int(0, 1_000_000),
+  },
+  roomCacheTtlMs: {
+    env: 'ROOM_CACHE_TTL_MS',
+    description:
+      'Longest time a cached room is served before it is read again: the bound on staleness if an invalidation message is lost (a node that committed a change died before publishing it).',
+    default: '5000',
+    parse: int(1, 3_600_000),
+  },
   socketRecoveryMs: {
     env: 'SOCKET_RECOVERY_MS',
     description:

@@ -29,9 +29,15 @@ function varyOn(reply: FastifyReply, field: string): void {
   reply.header('vary', `${value}, ${field}`);
 }
 
+/**
+ * Headers every answer carries, set with the security headers in one go
+ * (`installSecurity`), before the hook below and any route's own headers.
+ */
+export const CORS_HEADERS: Readonly<Record<string, string>> = { vary: 'Origin' };
+
+/** Expects `CORS_HEADERS` on every reply already. */
 export function installCors(http: FastifyInstance, config: Config): void {
   http.addHook('onRequest', (request, reply, done) => {
-    varyOn(reply, 'Origin');
     const origin = request.headers.origin;
     if (origin === undefined || !isAllowedOrigin(config, origin, requestOrigin(request))) {
       done();

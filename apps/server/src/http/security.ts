@@ -10,7 +10,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { isAllowedOrigin, requestOrigin } from '../auth/origin.js';
-import { installCors } from './cors.js';
+import { CORS_HEADERS, installCors } from './cors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -62,7 +62,7 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
   });
   // Before any route's own header, which wins (an upload's CSP). Reply headers rather than
   // one raw setHeader each (as helmet did): Fastify hands them to writeHead in one object.
-  const securityHeaders = Object.fromEntries(headers);
+  const securityHeaders = { ...Object.fromEntries(headers), ...CORS_HEADERS };
   http.addHook('onRequest', (_request, reply, done) => {
     reply.headers(securityHeaders);
     done();

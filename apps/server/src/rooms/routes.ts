@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CreateRoomBodySchema, RoomIdSchema, RoomSchema, errorBody } from '@tandem/protocol';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { fastSerializerCompiler } from '../http/fast-serializer.js';
 import { ErrorSchema } from '../http/schemas.js';
 import type { Store } from '../store/store.js';
 import { newRoomId, toRoom } from './room-view.js';
@@ -49,6 +50,8 @@ export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }>
   app.get(
     '/api/rooms/:id',
     {
+      // The hot read (issue 5): plain data, serialized without a second zod pass.
+      serializerCompiler: fastSerializerCompiler,
       schema: {
         summary: 'Get a room',
         tags: ['rooms'],

@@ -260,8 +260,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
   function onConnection(socket: IoSocket): void {
     const { roomId, sessionId, member } = socket.data;
-    const log = logger.child({ roomId, sessionId, participantId: member.participantId });
-    const abuse = new AbuseMeter(config.abuseLimit, 60_000);
+    releaseHandshakeRequest(socket);
+    // Made on first use: most sockets never log, nor send an invalid message.
+    let child: Logger | undefined;
+    const log = (): Logger =>
+      (child ??= logger.child({ roomId, sessionId, participantId: member.participantId }));
+    let abuse: AbuseMeter | undefined;
     const channels = channelsOf(standingOf(socket.data));
     // A recovered socket is back in the channels it had; should its standing
     // have changed since the recovery was allowed, it leaves the ones it lost.
@@ -274,10 +278,10 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
       const event = typeof raw === 'string' ? raw : String(raw);
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
-      if (config.protocolTrace) log.debug({ event, args: args.length }, 'socket message');
+      if (config.protocolTrace) log().debug({ event, args: args.length }, 'socket message');
       handle(event, args, ack)
         .catch((err: unknown) => refuse(event, err, ack))
-        .catch((err: unknown) => log.error({ err, event }, 'refusing a socket message failed'));
+        .catch((err: unknown) => log().error({ err, event }, 'refusing a socket message failed'));
     });
 
     const { lobby, session } = socket.data;
@@ -317,12 +321,12 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       (run) => {
         if (run) socket.emit('run:update', run);
       },
-      (err: unknown) => log.warn({ err }, 'latest run could not be read'),
+      (err: unknown) => log().warn({ err }, 'latest run could not be read'),
     );
     if (staff && interview) {
       void interviews.staffView(roomId, interview).then(
         (view) => socket.emit('interview:staff', view),
-        (err: unknown) => log.warn({ err }, 'staff view failed'),
+        (err: unknown) => log().warn({ err }, 'staff view failed'),
       );
     }
     if (batcher.delayed) socket.emit('saving:status', { saving: 'delayed' });
@@ -332,7 +336,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
     async function handle(event: string, args: unknown[], ack: AckFn | undefined): Promise<void> {
       if (lobby || !session) {
-        log.warn({ event }, 'lobby socket sent a room event; refused');
+        log().warn({ event }, 'lobby socket sent a room event; refused');
         throw new AppError('FORBIDDEN', 'Wait until an interviewer lets you in.');
       }
       switch (event) {
@@ -344,7 +348,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'doc:update': {
           const update = asBinary(args[0], config.maxUpdateBytes, 'the update');
           const reply = requireAck(ack);
-          authorize(member, 'doc:edit', log);
+          authorize(member, 'doc:edit', log());
           checkControls(member, 'doc:edit', session.control);
           try {
             session.applyUpdate(update, socket.id);
@@ -357,7 +361,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           try {
             await batcher.add({ roomId, author: sessionId, update, at: new Date() });
           } catch (err) {
-            log.warn({ err }, 'commit failed; the client keeps the update and sends it again');
+            log().warn({ err }, 'commit failed; the client keeps the update and sends it again');
             throw new AppError('STORE_UNAVAILABLE');
           }
           reply({ ok: true });
@@ -375,7 +379,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           const reply = requireAck(ack);
           const command = parse(RoomCommandSchema, args[0]);
           const action = command.type === 'set-title' ? 'room:set-title' : 'room:set-language';
-          authorize(member, action, log);
+          authorize(member, action, log());
           checkControls(member, action, session.control);
           const updated = toRoom(
             await applyRoomCommand(store, roomId, command, sessionId),
@@ -389,7 +393,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'run:start': {
           const reply = requireAck(ack);
           const request = parse(RunRequestSchema, args[0]);
-          authorize(member, 'run', log);
+          authorize(member, 'run', log());
           checkControls(member, 'run', session.control);
           const run = await runs.start(request, { id: sessionId, name: socket.data.name }, roomId);
           reply({ ok: true, run });
@@ -398,7 +402,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'run:cancel': {
           const reply = requireAck(ack);
           const { runId } = parse(RunCancelSchema, args[0]);
-          authorize(member, 'run', log);
+          authorize(member, 'run', log());
           checkControls(member, 'run', session.control);
           await runs.cancel(runId, roomId);
           reply({ ok: true });
@@ -409,21 +413,21 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           const command = parse(InterviewCommandSchema, args[0]);
           reply({
             ok: true,
-            ...(await interviews.command(member, command, socket.data.baseUrl, log)),
+            ...(await interviews.command(member, command, socket.data.baseUrl, log())),
           });
           return;
         }
         case 'notes:sync': {
           const reply = requireAck(ack);
           const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
-          authorize(member, 'notes:read', log);
+          authorize(member, 'notes:read', log());
           reply({ ok: true, ...(await notesSyncReply(store, roomId, sv)) });
           return;
         }
         case 'notes:update': {
           const reply = requireAck(ack);
           const update = asBinary(args[0], config.maxUpdateBytes, 'the notes update');
-          authorize(member, 'notes:write', log);
+          authorize(member, 'notes:write', log());
           await appendNoteUpdate(store, roomId, member.accountId ?? sessionId, update);
           socket.to(staffChannel(roomId)).emit('notes:update', update);
           reply({ ok: true });
@@ -432,7 +436,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
         case 'scorecard:save': {
           const reply = requireAck(ack);
           const body = parse(ScorecardBodySchema, args[0]);
-          reply({ ok: true, scorecard: await interviews.saveScorecard(member, body, log) });
+          reply({ ok: true, scorecard: await interviews.saveScorecard(member, body, log()) });
           return;
         }
         default:
@@ -445,12 +449,16 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
     function refuse(event: string, err: unknown, ack: AckFn | undefined): void {
       const body = { ...toErrorBody(err), event: event.slice(0, 64) };
-      if (body.code === 'INTERNAL') log.error({ err, event }, 'socket handler failed');
-      else log.info({ code: body.code, event }, 'socket message refused');
+      if (body.code === 'INTERNAL') log().error({ err, event }, 'socket handler failed');
+      else log().info({ code: body.code, event }, 'socket message refused');
       if (ack) ack({ ok: false, ...body });
       else socket.emit('protocol:error', body);
-      if (body.code !== 'STORE_UNAVAILABLE' && body.code !== 'INTERNAL' && abuse.hit()) {
-        log.warn('too many invalid messages; disconnecting');
+      if (
+        body.code !== 'STORE_UNAVAILABLE' &&
+        body.code !== 'INTERNAL' &&
+        (abuse ??= new AbuseMeter(config.abuseLimit, 60_000)).hit()
+      ) {
+        log().warn('too many invalid messages; disconnecting');
         socket.emit('session:closed', {
           code: CLOSE_CODES.ABUSE,
           reason: 'Too many invalid messages.',
@@ -479,6 +487,17 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 function requireAck(ack: AckFn | undefined): AckFn {
   if (!ack) throw new AppError('MALFORMED_MESSAGE', 'this event needs an acknowledgement callback');
   return ack;
+}
+
+/**
+ * Lets go of the upgrade request (its headers, raw headers and response
+ * object) that Engine.IO and Socket.IO keep for the socket's lifetime. The
+ * handshake middleware is the only reader of the headers, and it runs again
+ * on every connect, recovered or not.
+ */
+function releaseHandshakeRequest(socket: IoSocket): void {
+  (socket.conn as { request: unknown }).request = undefined;
+  socket.handshake.headers = {};
 }
 
 function hash(s: string): number {

@@ -1,9 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import {
   CLOSE_CODES,
-  HandshakeSchema,
   InterviewCommandSchema,
   ScorecardBodySchema,
   isStaff,
@@ -11,18 +9,14 @@ import {
   RoomCommandSchema,
   RunRequestSchema,
   SOCKET_PATH,
-  errorBody,
-  type ClientToServerEvents,
-  type ErrorBody,
-  type ServerToClientEvents,
 } from '@tandem/protocol';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import type { Account, Authenticator } from '../auth/principal.js';
+import type { Authenticator } from '../auth/principal.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { InterviewService } from '../interviews/interview-service.js';
 import { appendNoteUpdate, notesSyncReply } from '../interviews/notes.js';
-import { authorize, checkControls, type Member } from '../interviews/permissions.js';
+import { authorize, checkControls } from '../interviews/permissions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { socketOriginAllowed } from '../http/security.js';
@@ -30,49 +24,24 @@ import { refuseBadText } from '../http/text-guard.js';
 import { originAllowlist } from '../auth/origin.js';
 import { applyRoomCommand } from '../rooms/room-commands.js';
 import { toRoom } from '../rooms/room-view.js';
-import type { Store, StoredParticipant, StoredRoom } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { UpdateBatcher } from './batcher.js';
 import { AbuseMeter } from './abuse-meter.js';
 import type { RoomRegistry } from './room-registry.js';
-import type { RoomSession } from './room-session.js';
 import type { RunService } from '../runs/run-service.js';
-import type { Cluster, InterServerEvents } from './cluster.js';
+import type { Cluster } from './cluster.js';
 import { channelsOf, installBroadcasts, standingOf, staffChannel } from './broadcasts.js';
 import { adapterOptions } from './recovery-adapter.js';
 import { RecoveryGate } from './recovery-gate.js';
+import {
+  checkHandshake,
+  releaseHandshakeRequest,
+  type IoServer,
+  type IoSocket,
+} from './socket-handshake.js';
 import { z } from 'zod';
 
-interface SocketData {
-  roomId: string;
-  sessionId: string;
-  name: string;
-  color: string;
-  baseUrl: string;
-  room: StoredRoom;
-  /** Who this socket is, from the role stored on the server (read at the handshake). */
-  member: Member;
-  /** A candidate waiting in the lobby: no document, no presence, only `lobby:status`. */
-  lobby: StoredParticipant | null;
-  /** The room's replica and presence; null for lobby sockets. */
-  session: RoomSession | null;
-  /** The account whose access token the handshake carried (checked), or null for a guest. */
-  account: Account | null;
-}
-
-type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AckFn = (reply: unknown) => void;
-
-const PALETTE = [
-  '#d1495b',
-  '#00798c',
-  '#edae49',
-  '#66a182',
-  '#8d5a97',
-  '#2e4057',
-  '#e07a5f',
-  '#3d405b',
-];
 
 export interface SocketServerDeps {
   runs: RunService;
@@ -87,10 +56,6 @@ export interface SocketServerDeps {
   sessions: Sessions;
   /** Set with REDIS_URL: fan-out, replicas and presence across nodes. */
   cluster?: Cluster | undefined;
-}
-
-function handshakeError(body: ErrorBody): Error {
-  return Object.assign(new Error(body.message), { data: body });
 }
 
 function asBinary(value: unknown, maxBytes: number, what: string): Uint8Array {
@@ -147,87 +112,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     clustered: cluster !== undefined,
   });
 
-  io.use(async (socket, next) => {
-    const auth = socket.handshake.auth as Record<string, unknown>;
-    if (auth.v !== PROTOCOL_VERSION) {
-      return next(
-        handshakeError(
-          errorBody(
-            'PROTOCOL_MISMATCH',
-            `This client speaks protocol ${String(auth.v)}; the server speaks ${PROTOCOL_VERSION}. Reload the page.`,
-          ),
-        ),
-      );
-    }
-    try {
-      refuseBadText(auth);
-    } catch (err) {
-      return next(handshakeError(toErrorBody(err)));
-    }
-    const parsed = HandshakeSchema.safeParse(auth);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return next(
-        handshakeError(
-          errorBody('VALIDATION_FAILED', issue?.message, { field: issue?.path.join('.') }),
-        ),
-      );
-    }
-    const { roomId, name, color, accessToken, guestToken } = parsed.data;
-    const sessionId = randomBytes(9).toString('base64url');
-    let resolution;
-    let account: Account | null = null;
-    if (accessToken !== undefined) {
-      account = await authenticator.fromAccessToken(accessToken).catch((err: unknown) => {
-        logger.error({ err }, 'access token check failed');
-        return null;
-      });
-      if (account === null) return next(handshakeError(errorBody('SESSION_EXPIRED')));
-    }
-    try {
-      const found = await store.getRoomWithKind(roomId);
-      if (!found) return next(handshakeError(errorBody('ROOM_NOT_FOUND')));
-      const { room, kind } = found;
-      try {
-        resolution = await interviews.resolve(roomId, { account, guestToken }, sessionId, kind);
-      } catch (err) {
-        if (err instanceof AppError) return next(handshakeError(err.toBody()));
-        throw err;
-      }
-      const host = socket.handshake.headers.host ?? 'localhost';
-      const lobby = resolution.kind === 'lobby' ? resolution.participant : null;
-      const member: Member =
-        resolution.kind === 'lobby'
-          ? {
-              roomId,
-              role: 'candidate',
-              participantId: lobby!.id,
-              accountId: null,
-              name: lobby!.name,
-              sessionId,
-            }
-          : resolution.member;
-      const session = lobby ? null : await registry.acquire(roomId);
-      if (session && resolution.kind === 'member') session.control = resolution.interview;
-      socket.data = {
-        roomId,
-        sessionId,
-        // In interview rooms the name is the stored one (account or lobby request), not the handshake's.
-        name: resolution.kind === 'scratch' ? name : member.name,
-        color: color ?? PALETTE[Math.abs(hash(sessionId)) % PALETTE.length]!,
-        session,
-        baseUrl: config.publicUrl ?? `${socket.handshake.secure ? 'https' : 'http'}://${host}`,
-        room,
-        member,
-        lobby,
-        account,
-      };
-      next();
-    } catch (err) {
-      logger.error({ err, roomId }, 'handshake failed');
-      next(handshakeError(errorBody('ROOM_UNAVAILABLE')));
-    }
-  });
+  io.use(checkHandshake({ config, store, registry, interviews, auth: authenticator, logger }));
 
   io.on('connection', (socket) => onConnection(socket));
   /**
@@ -487,21 +372,4 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 function requireAck(ack: AckFn | undefined): AckFn {
   if (!ack) throw new AppError('MALFORMED_MESSAGE', 'this event needs an acknowledgement callback');
   return ack;
-}
-
-/**
- * Lets go of the upgrade request (its headers, raw headers and response
- * object) that Engine.IO and Socket.IO keep for the socket's lifetime. The
- * handshake middleware is the only reader of the headers, and it runs again
- * on every connect, recovered or not.
- */
-function releaseHandshakeRequest(socket: IoSocket): void {
-  (socket.conn as { request: unknown }).request = undefined;
-  socket.handshake.headers = {};
-}
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return h;
 }

@@ -25,6 +25,23 @@ export function notCatalogueError(value: unknown): string | null {
   return null;
 }
 
+/**
+ * The error bodies among raw Socket.IO packets the server sent (a
+ * `protocol:error` event, or an ack with `ok: false`) that are not from the
+ * catalogue, each described.
+ */
+export function wrongAnswers(packets: readonly string[]): string[] {
+  return packets.flatMap((p) => {
+    const match = /^(?:2\["protocol:error",(.*)\]|3\d+\[(.*)\])$/s.exec(p);
+    const body = match?.[1] ?? match?.[2];
+    if (body === undefined) return [];
+    const parsed = JSON.parse(body) as { ok?: boolean };
+    if (match?.[2] !== undefined && parsed.ok !== false) return [];
+    const wrong = notCatalogueError(parsed);
+    return wrong ? [`${p.slice(0, 120)}: ${wrong}`] : [];
+  });
+}
+
 export interface Outcome {
   kind: 'ok' | 'error' | 'ignored';
   code?: string;

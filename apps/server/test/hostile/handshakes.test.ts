@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PROTOCOL_VERSION, SOCKET_PATH } from '@tandem/protocol';
 import { TandemApi } from '@tandem/client';
-import { notCatalogueError } from './attacker.js';
+import { notCatalogueError, wrongAnswers } from './attacker.js';
 import { startBystanders, type Bystanders } from './bystanders.js';
 import { EngineSocket } from './engine-socket.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
@@ -207,19 +207,6 @@ afterAll(async () => {
   await node?.stop();
 });
 
-/** Error bodies the server sent in `packets` that are not from the catalogue. */
-function wrongAnswers(packets: readonly string[]): string[] {
-  return packets.flatMap((p) => {
-    const match = /^(?:2\["protocol:error",(.*)\]|3\d+\[(.*)\])$/s.exec(p);
-    const body = match?.[1] ?? match?.[2];
-    if (body === undefined) return [];
-    const parsed = JSON.parse(body) as { ok?: boolean };
-    if (match?.[2] !== undefined && parsed.ok !== false) return [];
-    const wrong = notCatalogueError(parsed);
-    return wrong ? [`${p.slice(0, 120)}: ${wrong}`] : [];
-  });
-}
-
 async function tryConnect(payload: string): Promise<void> {
   const socket = await EngineSocket.open(node.port);
   try {
@@ -227,7 +214,7 @@ async function tryConnect(payload: string): Promise<void> {
     const answer = await socket.packet((p) => p.startsWith('0') || p.startsWith('4'), 'the answer');
     if (answer === null) {
       count('connect closed');
-      if (payload.startsWith('{') && payload.endsWith('}') && isObject(payload))
+      if (isObject(payload))
         throw new Error(`connect ${payload.slice(0, 200)} closed the connection unanswered`);
       return;
     }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TandemApi } from '@tandem/client';
-import { notCatalogueError } from './attacker.js';
+import { wrongAnswers } from './attacker.js';
 import { startBystanders, type Bystanders } from './bystanders.js';
 import { EngineSocket } from './engine-socket.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
@@ -162,19 +162,6 @@ afterAll(async () => {
   bystanders?.close();
   await node?.stop();
 });
-
-/** Every socket.io packet the server sent that carries an error body is from the catalogue. */
-function wrongAnswers(packets: readonly string[]): string[] {
-  return packets.flatMap((p) => {
-    const match = /^(?:2\["protocol:error",(.*)\]|3\d+\[(.*)\])$/s.exec(p);
-    const body = match?.[1] ?? match?.[2];
-    if (body === undefined) return [];
-    const parsed = JSON.parse(body) as { ok?: boolean };
-    if (match?.[2] !== undefined && parsed.ok !== false) return [];
-    const wrong = notCatalogueError(parsed);
-    return wrong ? [`${p.slice(0, 120)}: ${wrong}`] : [];
-  });
-}
 
 const property = fc.asyncProperty(
   fc.array(packet, { minLength: MIN_PACKETS, maxLength: 2 * MIN_PACKETS }),

@@ -105,9 +105,18 @@ export class Cluster {
     },
   ): void {
     this.forward = send.updateToClients;
-    this.peers = new PeerWatch(send.countNodes, PEER_COUNT_MS);
-    this.peers.start();
     const { registry } = this.options;
+    // Presence set while this node was alone was published to nobody: share it now.
+    const shareOwnPresence = () =>
+      void registry.loaded().then((sessions) => {
+        for (const session of sessions) {
+          const own = session.ownAwarenessClients();
+          if (own.length > 0)
+            send.presenceToPeers(session.roomId, encodeAwarenessUpdate(session.awareness, own));
+        }
+      });
+    this.peers = new PeerWatch(send.countNodes, PEER_COUNT_MS, shareOwnPresence);
+    this.peers.start();
     const heard = this.peers.heard.bind(this.peers);
     io.on('interview:controls', heard);
     io.on('replica:hello', (roomId) => {

@@ -50,4 +50,29 @@ describe('PeerWatch', () => {
     await watch.recount();
     expect(watch.hasPeers).toBe(true);
   });
+
+  it('tells once when peers appear after the node was alone, and not while it had peers', async () => {
+    let nodes = 2;
+    let appeared = 0;
+    const watch = new PeerWatch(
+      () => Promise.resolve(nodes),
+      60_000,
+      () => appeared++,
+    );
+    await watch.recount();
+    watch.heard();
+    expect(appeared).toBe(0);
+    nodes = 1;
+    await watch.recount();
+    watch.heard();
+    expect(appeared).toBe(1);
+    watch.heard();
+    await watch.recount();
+    expect(appeared).toBe(1);
+    nodes = 1;
+    await watch.recount();
+    nodes = 3;
+    await watch.recount();
+    expect(appeared).toBe(2);
+  });
 });

@@ -5,6 +5,9 @@
  * counts as a peer at once, and wins over a count that was already on its
  * way, so a node that starts is known from its first message on. While in
  * doubt (before the first count, or when counting fails) there are peers.
+ * When a node that was alone learns of a peer, `onPeers` runs: what it kept to
+ * itself meanwhile (its clients' presence) is shared then, not only at their
+ * next change.
  */
 export class PeerWatch {
   private alone = false;
@@ -17,6 +20,8 @@ export class PeerWatch {
     /** How many nodes, this one included, listen on the channel now. */
     private readonly countNodes: () => Promise<number>,
     private readonly everyMs: number,
+    /** Called when this node was alone and is no longer. */
+    private readonly onPeers: () => void = () => {},
   ) {}
 
   get hasPeers(): boolean {
@@ -32,7 +37,7 @@ export class PeerWatch {
   /** Another node just spoke. */
   heard(): void {
     this.heardSerial++;
-    this.alone = false;
+    this.setAlone(false);
   }
 
   async recount(): Promise<void> {
@@ -42,10 +47,16 @@ export class PeerWatch {
     const serial = this.heardSerial;
     try {
       const nodes = await this.countNodes().catch(() => Infinity);
-      if (this.heardSerial === serial) this.alone = nodes <= 1;
+      if (this.heardSerial === serial) this.setAlone(nodes <= 1);
     } finally {
       this.counting = false;
     }
+  }
+
+  private setAlone(alone: boolean): void {
+    const joined = this.alone && !alone;
+    this.alone = alone;
+    if (joined) this.onPeers();
   }
 
   stop(): void {

@@ -6,6 +6,7 @@
  * a catalogue error body (docs/PROTOCOL.md, "Handshake").
  */
 import { randomBytes } from 'node:crypto';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import {
   HandshakeSchema,
@@ -167,13 +168,37 @@ export function checkHandshake({
 }
 
 /**
- * Lets go of the upgrade request (its headers, raw headers and response
- * object) that Engine.IO and Socket.IO keep for the socket's lifetime. The
- * handshake middleware is the only reader of the headers, and it runs again
- * on every connect, recovered or not.
+ * Engine.IO's stand-in response of a WebSocket upgrade, by its request. It
+ * holds the request for as long as the connection lasts (through a `close`
+ * listener on the TCP socket), so `releaseHandshakeRequest` has to cut that
+ * link too.
+ */
+const upgradeResponses = new WeakMap<object, { req?: unknown }>();
+
+/**
+ * Records the response object of every WebSocket upgrade (an Engine.IO
+ * middleware: it runs for every HTTP request on the socket path, after the
+ * CORS one). Long-polling responses are Node's own and end with their request.
+ */
+export function recordUpgradeResponses(io: IoServer): void {
+  io.engine.use((req: IncomingMessage, res: unknown, next: () => void) => {
+    if (!(res instanceof ServerResponse)) upgradeResponses.set(req, res as { req?: unknown });
+    next();
+  });
+}
+
+/**
+ * Lets go of the upgrade request (its headers, raw headers, the headers the
+ * CORS middleware set, and the response object's hold on it) that Engine.IO
+ * and Socket.IO keep for the socket's lifetime. The handshake middleware is
+ * the only reader of the headers, and it runs again on every connect,
+ * recovered or not.
  */
 export function releaseHandshakeRequest(socket: IoSocket): void {
-  (socket.conn as { request: unknown }).request = undefined;
+  const conn = socket.conn as { request: object | undefined };
+  const res = conn.request !== undefined ? upgradeResponses.get(conn.request) : undefined;
+  if (res) res.req = undefined;
+  conn.request = undefined;
   socket.handshake.headers = {};
 }
 

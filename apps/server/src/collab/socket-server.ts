@@ -35,6 +35,7 @@ import { adapterOptions } from './recovery-adapter.js';
 import { RecoveryGate } from './recovery-gate.js';
 import {
   checkHandshake,
+  recordUpgradeResponses,
   releaseHandshakeRequest,
   type IoServer,
   type IoSocket,
@@ -104,6 +105,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     },
   });
 
+  recordUpgradeResponses(io);
   installBroadcasts(io, {
     runs,
     interviews,
@@ -143,14 +145,50 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
   }
 
+  /**
+   * What a socket needs made only if it logs, or sends an invalid message:
+   * most sockets never do, so nothing is kept for them.
+   */
+  const loggers = new WeakMap<IoSocket, Logger>();
+  const abuseMeters = new WeakMap<IoSocket, AbuseMeter>();
+  const log = (socket: IoSocket): Logger => {
+    let child = loggers.get(socket);
+    if (!child) {
+      const { roomId, sessionId, member } = socket.data;
+      child = logger.child({ roomId, sessionId, participantId: member.participantId });
+      loggers.set(socket, child);
+    }
+    return child;
+  };
+
+  /**
+   * The listeners are shared by every socket, not closures made for each:
+   * Socket.IO calls them with the socket as `this`. An idle socket then
+   * costs no function objects of ours.
+   */
+  function onEvent(this: IoSocket, raw: unknown, ...args: unknown[]): void {
+    // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
+    const event = typeof raw === 'string' ? raw : String(raw);
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
+    if (config.protocolTrace) log(this).debug({ event, args: args.length }, 'socket message');
+    handle(this, event, args, ack)
+      .catch((err: unknown) => refuse(this, event, err, ack))
+      .catch((err: unknown) => log(this).error({ err, event }, 'refusing a socket message failed'));
+  }
+
+  function onDisconnect(this: IoSocket): void {
+    const { roomId, session } = this.data;
+    if (!session) return;
+    const removed = session.removeConnection(this.id);
+    if (removed.length > 0) {
+      sharePresence(roomId, encodeAwarenessUpdate(session.awareness, removed));
+    }
+    registry.release(session);
+  }
+
   function onConnection(socket: IoSocket): void {
     const { roomId, sessionId, member } = socket.data;
     releaseHandshakeRequest(socket);
-    // Made on first use: most sockets never log, nor send an invalid message.
-    let child: Logger | undefined;
-    const log = (): Logger =>
-      (child ??= logger.child({ roomId, sessionId, participantId: member.participantId }));
-    let abuse: AbuseMeter | undefined;
     const channels = channelsOf(standingOf(socket.data));
     // A recovered socket is back in the channels it had; should its standing
     // have changed since the recovery was allowed, it leaves the ones it lost.
@@ -158,16 +196,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       if (room !== socket.id && !channels.includes(room)) void socket.leave(room);
     }
     void socket.join(channels);
-
-    socket.onAny((raw: unknown, ...args: unknown[]) => {
-      // Socket.IO's parser also accepts numbers as event names: they are unknown events, not a crash.
-      const event = typeof raw === 'string' ? raw : String(raw);
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
-      if (config.protocolTrace) log().debug({ event, args: args.length }, 'socket message');
-      handle(event, args, ack)
-        .catch((err: unknown) => refuse(event, err, ack))
-        .catch((err: unknown) => log().error({ err, event }, 'refusing a socket message failed'));
-    });
+    socket.onAny(onEvent);
 
     const { lobby, session } = socket.data;
     if (lobby || !session) {
@@ -176,13 +205,7 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       return;
     }
     session.addConnection(socket.id);
-    socket.on('disconnect', () => {
-      const removed = session.removeConnection(socket.id);
-      if (removed.length > 0) {
-        sharePresence(roomId, encodeAwarenessUpdate(session.awareness, removed));
-      }
-      registry.release(session);
-    });
+    socket.on('disconnect', onDisconnect);
 
     const staff = isStaff(member.role);
     const interview = session.control;
@@ -206,151 +229,165 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
       (run) => {
         if (run) socket.emit('run:update', run);
       },
-      (err: unknown) => log().warn({ err }, 'latest run could not be read'),
+      (err: unknown) => log(socket).warn({ err }, 'latest run could not be read'),
     );
     if (staff && interview) {
       void interviews.staffView(roomId, interview).then(
         (view) => socket.emit('interview:staff', view),
-        (err: unknown) => log().warn({ err }, 'staff view failed'),
+        (err: unknown) => log(socket).warn({ err }, 'staff view failed'),
       );
     }
     if (batcher.delayed) socket.emit('saving:status', { saving: 'delayed' });
     const present = session.awarenessClients();
     if (present.length > 0)
       socket.emit('awareness:update', encodeAwarenessUpdate(session.awareness, present));
+  }
 
-    async function handle(event: string, args: unknown[], ack: AckFn | undefined): Promise<void> {
-      if (lobby || !session) {
-        log().warn({ event }, 'lobby socket sent a room event; refused');
-        throw new AppError('FORBIDDEN', 'Wait until an interviewer lets you in.');
-      }
-      switch (event) {
-        case 'sync:step1': {
-          const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
-          requireAck(ack)({ ok: true, ...session.syncReply(sv) });
-          return;
-        }
-        case 'doc:update': {
-          const update = asBinary(args[0], config.maxUpdateBytes, 'the update');
-          const reply = requireAck(ack);
-          authorize(member, 'doc:edit', log());
-          checkControls(member, 'doc:edit', session.control);
-          try {
-            session.applyUpdate(update, socket.id);
-          } catch (err) {
-            await session.reload(store, batcher.uncommitted(roomId));
-            throw err;
-          }
-          socket.to(roomId).emit('doc:update', update);
-          if (cluster) io.serverSideEmit('replica:update', roomId, update);
-          try {
-            await batcher.add({ roomId, author: sessionId, update, at: new Date() });
-          } catch (err) {
-            log().warn({ err }, 'commit failed; the client keeps the update and sends it again');
-            throw new AppError('STORE_UNAVAILABLE');
-          }
-          reply({ ok: true });
-          return;
-        }
-        case 'awareness:update': {
-          const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
-          session.applyAwareness(update, socket.id);
-          sharePresence(roomId, update, socket);
-          // Presence needs no answer, but a client that asked for one must not wait forever.
-          ack?.({ ok: true });
-          return;
-        }
-        case 'room:command': {
-          const reply = requireAck(ack);
-          const command = parse(RoomCommandSchema, args[0]);
-          const action = command.type === 'set-title' ? 'room:set-title' : 'room:set-language';
-          authorize(member, action, log());
-          checkControls(member, action, session.control);
-          const updated = toRoom(
-            await applyRoomCommand(store, roomId, command, sessionId),
-            socket.data.baseUrl,
-            session.control ? 'interview' : 'scratch',
-          );
-          socket.to(roomId).emit('room:state', updated);
-          reply({ ok: true, room: updated });
-          return;
-        }
-        case 'run:start': {
-          const reply = requireAck(ack);
-          const request = parse(RunRequestSchema, args[0]);
-          authorize(member, 'run', log());
-          checkControls(member, 'run', session.control);
-          const run = await runs.start(request, { id: sessionId, name: socket.data.name }, roomId);
-          reply({ ok: true, run });
-          return;
-        }
-        case 'run:cancel': {
-          const reply = requireAck(ack);
-          const { runId } = parse(RunCancelSchema, args[0]);
-          authorize(member, 'run', log());
-          checkControls(member, 'run', session.control);
-          await runs.cancel(runId, roomId);
-          reply({ ok: true });
-          return;
-        }
-        case 'interview:command': {
-          const reply = requireAck(ack);
-          const command = parse(InterviewCommandSchema, args[0]);
-          reply({
-            ok: true,
-            ...(await interviews.command(member, command, socket.data.baseUrl, log())),
-          });
-          return;
-        }
-        case 'notes:sync': {
-          const reply = requireAck(ack);
-          const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
-          authorize(member, 'notes:read', log());
-          reply({ ok: true, ...(await notesSyncReply(store, roomId, sv)) });
-          return;
-        }
-        case 'notes:update': {
-          const reply = requireAck(ack);
-          const update = asBinary(args[0], config.maxUpdateBytes, 'the notes update');
-          authorize(member, 'notes:write', log());
-          await appendNoteUpdate(store, roomId, member.accountId ?? sessionId, update);
-          socket.to(staffChannel(roomId)).emit('notes:update', update);
-          reply({ ok: true });
-          return;
-        }
-        case 'scorecard:save': {
-          const reply = requireAck(ack);
-          const body = parse(ScorecardBodySchema, args[0]);
-          reply({ ok: true, scorecard: await interviews.saveScorecard(member, body, log()) });
-          return;
-        }
-        default:
-          throw new AppError(
-            'UNKNOWN_EVENT',
-            `"${event.slice(0, 64)}" is not an event of this protocol`,
-          );
-      }
+  async function handle(
+    socket: IoSocket,
+    event: string,
+    args: unknown[],
+    ack: AckFn | undefined,
+  ): Promise<void> {
+    const { roomId, sessionId, member, lobby, session } = socket.data;
+    if (lobby || !session) {
+      log(socket).warn({ event }, 'lobby socket sent a room event; refused');
+      throw new AppError('FORBIDDEN', 'Wait until an interviewer lets you in.');
     }
-
-    function refuse(event: string, err: unknown, ack: AckFn | undefined): void {
-      const body = { ...toErrorBody(err), event: event.slice(0, 64) };
-      if (body.code === 'INTERNAL') log().error({ err, event }, 'socket handler failed');
-      else log().info({ code: body.code, event }, 'socket message refused');
-      if (ack) ack({ ok: false, ...body });
-      else socket.emit('protocol:error', body);
-      if (
-        body.code !== 'STORE_UNAVAILABLE' &&
-        body.code !== 'INTERNAL' &&
-        (abuse ??= new AbuseMeter(config.abuseLimit, 60_000)).hit()
-      ) {
-        log().warn('too many invalid messages; disconnecting');
-        socket.emit('session:closed', {
-          code: CLOSE_CODES.ABUSE,
-          reason: 'Too many invalid messages.',
+    switch (event) {
+      case 'sync:step1': {
+        const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
+        requireAck(ack)({ ok: true, ...session.syncReply(sv) });
+        return;
+      }
+      case 'doc:update': {
+        const update = asBinary(args[0], config.maxUpdateBytes, 'the update');
+        const reply = requireAck(ack);
+        authorize(member, 'doc:edit', log(socket));
+        checkControls(member, 'doc:edit', session.control);
+        try {
+          session.applyUpdate(update, socket.id);
+        } catch (err) {
+          await session.reload(store, batcher.uncommitted(roomId));
+          throw err;
+        }
+        socket.to(roomId).emit('doc:update', update);
+        if (cluster) io.serverSideEmit('replica:update', roomId, update);
+        try {
+          await batcher.add({ roomId, author: sessionId, update, at: new Date() });
+        } catch (err) {
+          log(socket).warn(
+            { err },
+            'commit failed; the client keeps the update and sends it again',
+          );
+          throw new AppError('STORE_UNAVAILABLE');
+        }
+        reply({ ok: true });
+        return;
+      }
+      case 'awareness:update': {
+        const update = asBinary(args[0], config.maxUpdateBytes, 'the presence update');
+        session.applyAwareness(update, socket.id);
+        sharePresence(roomId, update, socket);
+        // Presence needs no answer, but a client that asked for one must not wait forever.
+        ack?.({ ok: true });
+        return;
+      }
+      case 'room:command': {
+        const reply = requireAck(ack);
+        const command = parse(RoomCommandSchema, args[0]);
+        const action = command.type === 'set-title' ? 'room:set-title' : 'room:set-language';
+        authorize(member, action, log(socket));
+        checkControls(member, action, session.control);
+        const updated = toRoom(
+          await applyRoomCommand(store, roomId, command, sessionId),
+          socket.data.baseUrl,
+          session.control ? 'interview' : 'scratch',
+        );
+        socket.to(roomId).emit('room:state', updated);
+        reply({ ok: true, room: updated });
+        return;
+      }
+      case 'run:start': {
+        const reply = requireAck(ack);
+        const request = parse(RunRequestSchema, args[0]);
+        authorize(member, 'run', log(socket));
+        checkControls(member, 'run', session.control);
+        const run = await runs.start(request, { id: sessionId, name: socket.data.name }, roomId);
+        reply({ ok: true, run });
+        return;
+      }
+      case 'run:cancel': {
+        const reply = requireAck(ack);
+        const { runId } = parse(RunCancelSchema, args[0]);
+        authorize(member, 'run', log(socket));
+        checkControls(member, 'run', session.control);
+        await runs.cancel(runId, roomId);
+        reply({ ok: true });
+        return;
+      }
+      case 'interview:command': {
+        const reply = requireAck(ack);
+        const command = parse(InterviewCommandSchema, args[0]);
+        reply({
+          ok: true,
+          ...(await interviews.command(member, command, socket.data.baseUrl, log(socket))),
         });
-        socket.disconnect(true);
+        return;
       }
+      case 'notes:sync': {
+        const reply = requireAck(ack);
+        const sv = asBinary(args[0], config.maxUpdateBytes, 'the state vector');
+        authorize(member, 'notes:read', log(socket));
+        reply({ ok: true, ...(await notesSyncReply(store, roomId, sv)) });
+        return;
+      }
+      case 'notes:update': {
+        const reply = requireAck(ack);
+        const update = asBinary(args[0], config.maxUpdateBytes, 'the notes update');
+        authorize(member, 'notes:write', log(socket));
+        await appendNoteUpdate(store, roomId, member.accountId ?? sessionId, update);
+        socket.to(staffChannel(roomId)).emit('notes:update', update);
+        reply({ ok: true });
+        return;
+      }
+      case 'scorecard:save': {
+        const reply = requireAck(ack);
+        const body = parse(ScorecardBodySchema, args[0]);
+        reply({ ok: true, scorecard: await interviews.saveScorecard(member, body, log(socket)) });
+        return;
+      }
+      default:
+        throw new AppError(
+          'UNKNOWN_EVENT',
+          `"${event.slice(0, 64)}" is not an event of this protocol`,
+        );
     }
+  }
+
+  function refuse(socket: IoSocket, event: string, err: unknown, ack: AckFn | undefined): void {
+    const body = { ...toErrorBody(err), event: event.slice(0, 64) };
+    if (body.code === 'INTERNAL') log(socket).error({ err, event }, 'socket handler failed');
+    else log(socket).info({ code: body.code, event }, 'socket message refused');
+    if (ack) ack({ ok: false, ...body });
+    else socket.emit('protocol:error', body);
+    if (body.code !== 'STORE_UNAVAILABLE' && body.code !== 'INTERNAL' && abuseOf(socket).hit()) {
+      log(socket).warn('too many invalid messages; disconnecting');
+      socket.emit('session:closed', {
+        code: CLOSE_CODES.ABUSE,
+        reason: 'Too many invalid messages.',
+      });
+      socket.disconnect(true);
+    }
+  }
+
+  function abuseOf(socket: IoSocket): AbuseMeter {
+    let meter = abuseMeters.get(socket);
+    if (!meter) {
+      meter = new AbuseMeter(config.abuseLimit, 60_000);
+      abuseMeters.set(socket, meter);
+    }
+    return meter;
   }
 
   return io;

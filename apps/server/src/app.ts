@@ -21,6 +21,7 @@ import { refuseUpgradesThatAreNotGet } from './http/upgrade-guard.js';
 import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installCookies } from './http/cookies.js';
+import { RequestLogger } from './http/request-logger.js';
 import { rateLimitKey } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
@@ -120,6 +121,8 @@ export async function buildApp({
   const { store, roomInvalidations } = withRoomCache(config, givenStore, logger);
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // Each request's child logger (with its reqId) is made when a line is written.
+    childLoggerFactory: RequestLogger.factory,
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkError,
     clientErrorHandler,

@@ -78,6 +78,19 @@ export default tseslint.config(
     },
   })),
   {
+    files: ['apps/server/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'cookies',
+          message:
+            'request.cookies is not parsed on every request (@fastify/cookie with hook: false): use requestCookie (http/cookies.ts).',
+        },
+      ],
+    },
+  },
+  {
     // Command-line programs (benchmarks, scripts) print their reports.
     files: ['bench/**/*.ts', 'scripts/**/*.{ts,js,mjs}'],
     rules: { 'no-console': 'off' },

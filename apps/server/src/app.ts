@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -21,6 +20,8 @@ import { Cluster } from './collab/cluster.js';
 import { refuseUpgradesThatAreNotGet } from './http/upgrade-guard.js';
 import { clientErrorHandler, frameworkError, installErrorHandler } from './http/error-handler.js';
 import { installTextGuard } from './http/text-guard.js';
+import { installCookies } from './http/cookies.js';
+import { RequestLogger } from './http/request-logger.js';
 import { rateLimitKey } from './http/rate-limit.js';
 import { Metrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/routes.js';
@@ -120,6 +121,8 @@ export async function buildApp({
   const { store, roomInvalidations } = withRoomCache(config, givenStore, logger);
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // Each request's child logger (with its reqId) is made when a line is written.
+    childLoggerFactory: RequestLogger.factory,
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkError,
     clientErrorHandler,
@@ -150,7 +153,7 @@ export async function buildApp({
     },
     transform: jsonSchemaTransform,
   });
-  await http.register(cookie);
+  await installCookies(http);
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   const counters = createCounters(config, logger);
   // Route limits (room creation, sign-up...) shared by every node with Redis; skipped while it is away.

@@ -59,3 +59,31 @@ describe('HTTP surface', () => {
     }
   });
 });
+
+describe('GET /api/rooms/:id', () => {
+  it('answers the room as created, with links under the host each request was sent to, every time', async () => {
+    const created = await server.app.http.inject({
+      method: 'POST',
+      url: '/api/rooms',
+      headers: { host: 'first.example' },
+      payload: { title: 'Pairs', language: 'go' },
+    });
+    expect(created.statusCode).toBe(201);
+    const room = created.json<{ id: string; joinUrl: string }>();
+    expect(room.joinUrl).toBe(`http://first.example/r/${room.id}`);
+    // The same cached read serves each host; an answer made for one is never sent to another.
+    for (const host of ['first.example', 'second.example', 'second.example', 'first.example']) {
+      const res = await server.app.http.inject({
+        method: 'GET',
+        url: `/api/rooms/${room.id}`,
+        headers: { host },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.json()).toEqual({ ...room, joinUrl: `http://${host}/r/${room.id}` });
+    }
+    const head = await server.app.http.inject({ method: 'HEAD', url: `/api/rooms/${room.id}` });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+  });
+});

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountView, AuthSession } from '@tandem/protocol';
 import type { Config } from '../config.js';
+import { requestCookie } from '../http/cookies.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store, StoredUser } from '../store/store.js';
@@ -90,7 +91,7 @@ export class Sessions {
 
   /** Exchanges the request's refresh cookie for a new one. Throws SESSION_EXPIRED (and clears the cookie). */
   async refresh(request: FastifyRequest, reply: FastifyReply): Promise<AuthSession> {
-    const presented = request.cookies[this.cookieName(request)];
+    const presented = requestCookie(request, this.cookieName(request));
     if (presented === undefined || presented === '') {
       throw new AppError('SESSION_EXPIRED', 'You are not signed in.');
     }
@@ -155,7 +156,7 @@ export class Sessions {
   }
 
   async #cookieSession(request: FastifyRequest) {
-    const presented = request.cookies[this.cookieName(request)];
+    const presented = requestCookie(request, this.cookieName(request));
     if (presented === undefined || presented === '') return null;
     return this.#deps.store.accounts.sessionByRefreshToken(hashToken(presented));
   }

@@ -1,5 +1,6 @@
 /**
- * CORS for the allowed origins only (`isAllowedOrigin`), with credentials.
+ * CORS for the allowed origins only (`isAllowedOrigin`, asked by the one
+ * `onRequest` hook of `installSecurity`), with credentials.
  * What `@fastify/cors` did with our options, without building and copying
  * its option objects on every request (a few percent of a room read's CPU):
  * every answer varies on Origin; an allowed origin gets its Origin reflected
@@ -8,9 +9,7 @@
  * any other OPTIONS request is a 404. A non-preflight OPTIONS is answered
  * like a preflight rather than refused outside the error catalogue.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Config } from '../config.js';
-import { isAllowedOrigin, requestOrigin } from '../auth/origin.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 /** How long a browser may keep a preflight's answer, in seconds. */
@@ -31,34 +30,31 @@ function varyOn(reply: FastifyReply, field: string): void {
 
 /**
  * Headers every answer carries, set with the security headers in one go
- * (`installSecurity`), before the hook below and any route's own headers.
+ * (`installSecurity`), before `allowOrigin` and any route's own headers.
  */
 export const CORS_HEADERS: Readonly<Record<string, string>> = { vary: 'Origin' };
 
-/** Expects `CORS_HEADERS` on every reply already. */
-export function installCors(http: FastifyInstance, config: Config): void {
-  http.addHook('onRequest', (request, reply, done) => {
-    const origin = request.headers.origin;
-    if (origin === undefined || !isAllowedOrigin(config, origin, requestOrigin(request))) {
-      done();
-      return;
-    }
-    reply.header('access-control-allow-origin', origin);
-    reply.header('access-control-allow-credentials', 'true');
-    if (request.method !== 'OPTIONS') {
-      done();
-      return;
-    }
-    reply.header('access-control-allow-methods', ALLOWED_METHODS);
-    varyOn(reply, 'Access-Control-Request-Headers');
-    const asked = request.headers['access-control-request-headers'];
-    if (asked !== undefined) reply.header('access-control-allow-headers', asked);
-    reply.header('access-control-max-age', PREFLIGHT_MAX_AGE);
-    // Browsers wait for a body on a 204 without Content-Length (Safari).
-    void reply.code(204).header('content-length', '0').send();
-  });
+/**
+ * The CORS answer to a request from an allowed `origin` (the caller checks
+ * it), on a reply that has `CORS_HEADERS` already. True when the request is
+ * a preflight and has been answered here; the hook then stops.
+ */
+export function allowOrigin(request: FastifyRequest, reply: FastifyReply, origin: string): boolean {
+  reply.header('access-control-allow-origin', origin);
+  reply.header('access-control-allow-credentials', 'true');
+  if (request.method !== 'OPTIONS') return false;
+  reply.header('access-control-allow-methods', ALLOWED_METHODS);
+  varyOn(reply, 'Access-Control-Request-Headers');
+  const asked = request.headers['access-control-request-headers'];
+  if (asked !== undefined) reply.header('access-control-allow-headers', asked);
+  reply.header('access-control-max-age', PREFLIGHT_MAX_AGE);
+  // Browsers wait for a body on a 204 without Content-Length (Safari).
+  void reply.code(204).header('content-length', '0').send();
+  return true;
+}
 
-  // Routes every OPTIONS request; the ones the hook did not answer are not ours.
+/** Routes every OPTIONS request; the preflights `allowOrigin` did not answer are not ours. */
+export function routeOptions(http: FastifyInstance): void {
   http.options('*', { schema: { hide: true } }, (_request, reply) => {
     reply.callNotFound();
   });

@@ -10,7 +10,7 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { isAllowedOrigin, requestOrigin } from '../auth/origin.js';
-import { CORS_HEADERS, installCors } from './cors.js';
+import { CORS_HEADERS, allowOrigin, routeOptions } from './cors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -63,26 +63,24 @@ export async function installSecurity(http: FastifyInstance, config: Config): Pr
   // Before any route's own header, which wins (an upload's CSP). Reply headers rather than
   // one raw setHeader each (as helmet did): Fastify hands them to writeHead in one object.
   const securityHeaders = { ...Object.fromEntries(headers), ...CORS_HEADERS };
-  http.addHook('onRequest', (_request, reply, done) => {
+  // One hook for the headers, CORS and the origin refusal: every hook in the chain
+  // costs every request, and most requests (no Origin) need the headers alone.
+  http.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders);
-    done();
-  });
-
-  installCors(http, config);
-
-  // A cross-site page can still send a "simple" POST without a preflight; refuse it here.
-  http.addHook('onRequest', (request, _reply, done) => {
     const origin = request.headers.origin;
-    if (
-      origin === undefined ||
-      SAFE_METHODS.has(request.method) ||
-      isAllowedOrigin(config, origin, requestOrigin(request))
-    ) {
+    if (origin === undefined) {
       done();
       return;
     }
-    done(new AppError('ORIGIN_NOT_ALLOWED', `Requests from ${origin} are not allowed.`));
+    if (isAllowedOrigin(config, origin, requestOrigin(request))) {
+      if (!allowOrigin(request, reply, origin)) done();
+      return;
+    }
+    // A cross-site page can still send a "simple" POST without a preflight; refuse it here.
+    if (SAFE_METHODS.has(request.method)) done();
+    else done(new AppError('ORIGIN_NOT_ALLOWED', `Requests from ${origin} are not allowed.`));
   });
+  routeOptions(http);
 }
 
 /**

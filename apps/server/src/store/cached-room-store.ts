@@ -43,6 +43,10 @@ export class CachedRoomStore implements Store {
     return this.#cache.get(id, this.#load);
   }
 
+  heldRoomWithKind(id: string): CachedRoom | undefined {
+    return this.#cache.peek(id);
+  }
+
   async getRoom(id: string): Promise<StoredRoom | null> {
     return (await this.getRoomWithKind(id))?.room ?? null;
   }

@@ -108,6 +108,33 @@ describe('RoomCache', () => {
     expect(load).toHaveBeenCalledTimes(4);
   });
 
+  it('peek answers what get would without loading: the entry, or nothing when missing, stale, invalidated or suspended', async () => {
+    let clock = 1_000_000;
+    const cache = new RoomCache<Value>({ max: 10, ttlMs: 1_000, now: () => clock });
+    const { load, waiting } = controlledLoader();
+    expect(cache.peek('a')).toBeUndefined();
+    const read = cache.get('a', load);
+    expect(cache.peek('a')).toBeUndefined(); // a load in flight is not a value yet
+    waiting[0]!.resolve({ title: 'one' });
+    const value = await read;
+    expect(cache.peek('a')).toBe(value);
+    clock += 1_500;
+    expect(cache.peek('a')).toBeUndefined();
+    const again = cache.get('a', load);
+    waiting[1]!.resolve({ title: 'two' });
+    expect(cache.peek('a')).toBeUndefined();
+    await again;
+    expect(cache.peek('a')).toEqual({ title: 'two' });
+    cache.invalidate('a');
+    expect(cache.peek('a')).toBeUndefined();
+    const third = cache.get('a', load);
+    waiting[2]!.resolve({ title: 'three' });
+    await third;
+    cache.suspend();
+    expect(cache.peek('a')).toBeUndefined();
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+
   it('bypasses itself while suspended, and resumes empty', async () => {
     const cache = new RoomCache<Value>({ max: 10, ttlMs: 60_000 });
     let title = 'one';

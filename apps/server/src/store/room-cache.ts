@@ -64,6 +64,11 @@ export class RoomCache<V extends object> {
     return loading;
   }
 
+  /** The cached value of `id` if there is one (what `get` would answer without loading). */
+  peek(id: string): V | undefined {
+    return this.#suspended ? undefined : this.#entries.get(id);
+  }
+
   /** Forgets `id`: the next read loads it again. */
   invalidate(id: string): void {
     this.#entries.delete(id);

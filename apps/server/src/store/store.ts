@@ -177,6 +177,12 @@ export interface Store {
   /** The room and whether it is an interview, in one query (GET /api/rooms/:id). */
   getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null>;
   /**
+   * What `getRoomWithKind` would answer, when a cache in front of the store
+   * holds it now; undefined when it would have to be read. Lets the room
+   * read answer without waiting for a promise. Only caches implement it.
+   */
+  heldRoomWithKind?(id: string): { room: StoredRoom; kind: RoomKind } | undefined;
+  /**
    * Applies the patch and appends `entry` to the timeline in one transaction.
    * Returns null (and writes nothing) when the room does not exist.
    */

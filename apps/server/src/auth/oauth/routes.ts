@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { OAUTH_ERROR_PARAM, OAuthProvidersSchema } from '@tandem/protocol';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
+import { requestCookie } from '../../http/cookies.js';
 import { ErrorSchema } from '../../http/schemas.js';
 import { requireAccount } from '../authenticator.js';
 import { isSecureContext, requestOrigin } from '../origin.js';
@@ -130,7 +131,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<OAuthRoutesDeps> = async (
     },
     async (request, reply) => {
       const { provider } = request.params;
-      const cookie = request.cookies[FLOW_COOKIE];
+      const cookie = requestCookie(request, FLOW_COOKIE);
       reply.clearCookie(FLOW_COOKIE, { path: FLOW_COOKIE_PATH });
       let linking = false;
       try {

@@ -1,5 +1,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import { MessageType, type Adapter, type ClusterMessage } from 'socket.io-adapter';
 import * as Y from 'yjs';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Logger } from '../logger.js';
@@ -10,8 +12,6 @@ import type { RoomSession } from './room-session.js';
 
 /** Messages between server nodes (Socket.IO's `serverSideEmit`). */
 export interface InterServerEvents {
-  /** An update a client sent to another node: apply it to this node's replica. */
-  'replica:update': (roomId: string, update: Uint8Array) => void;
   /**
    * A presence change on another node: keep this node's presence complete for
    * its joiners, and hand it to this node's clients in the room.
@@ -42,10 +42,11 @@ const PEER_COUNT_MS = 2_000;
  * resumes its stream after a Redis blip instead of dropping packets; presence
  * crosses as one `replica:awareness` message per change (Redis pub/sub, so a
  * blip may drop one: the next renewal, at most 15 s later, restores it). Replicas
- * follow two paths: each update is also sent to the other nodes at once, and a
- * periodic repair reads what the store committed since the replica last looked,
- * so an update that missed the fast path still arrives. Yjs updates are
- * idempotent, so reading one twice is harmless.
+ * follow two paths: each node applies the `doc:update` room broadcasts it reads
+ * from the stream (the very message it hands its clients, so an update crosses
+ * Redis once), and a periodic repair reads what the store committed since the
+ * replica last looked, so an update that missed the fast path still arrives.
+ * Yjs updates are idempotent, so reading one twice is harmless.
  */
 export class Cluster {
   private readonly redis: Redis;
@@ -68,18 +69,40 @@ export class Cluster {
       maxRetriesPerRequest: null,
       // Reconnect within half a second once Redis is back (the default backs off to 2 s).
       retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+      // The commands of one tick (an edit's XADD, its cursor's PUBLISH) go out as one write.
+      enableAutoPipelining: true,
     });
     this.redis.on('error', (err: Error) =>
       options.logger.warn({ err: err.message }, 'cluster Redis connection failed; retrying'),
     );
   }
 
-  /** The adapter factory for `new Server(…, { adapter })`. */
-  adapter(): ReturnType<typeof createAdapter> {
-    return createAdapter(this.redis, {
+  /**
+   * The adapter factory for `new Server(…, { adapter })`: the Streams
+   * adapter, whose room broadcasts of `doc:update` from other nodes also
+   * reach this node's replicas. A plain function: Socket.IO calls it with `new`.
+   */
+  adapter(): (nsp: Namespace) => Adapter {
+    const make = createAdapter(this.redis, {
       streamName: `${this.options.prefix}:socket.io`,
       channelPrefix: `${this.options.prefix}:socket.io`,
       sessionKeyPrefix: `${this.options.prefix}:sio:session:`,
+    });
+    const toReplica = (roomId: string, update: Uint8Array) => this.peerUpdate(roomId, update);
+    return function clusterAdapter(nsp: Namespace): Adapter {
+      return hearPeerUpdates(make(nsp), toReplica);
+    };
+  }
+
+  /**
+   * An update another node's client sent, read from the stream: into this
+   * node's replica. Never throws (`ifLoaded` applies it later and logs a
+   * failure): the adapter's reader would read the same entries again.
+   */
+  private peerUpdate(roomId: string, update: Uint8Array): void {
+    this.peers?.heard();
+    this.options.registry.ifLoaded(roomId, (session) => {
+      Y.applyUpdateV2(session.doc, update, PEER);
     });
   }
 
@@ -125,12 +148,6 @@ export class Cluster {
         const own = session.ownAwarenessClients();
         if (own.length > 0)
           send.presenceToPeers(roomId, encodeAwarenessUpdate(session.awareness, own));
-      });
-    });
-    io.on('replica:update', (roomId, update) => {
-      heard();
-      registry.ifLoaded(roomId, (session) => {
-        Y.applyUpdateV2(session.doc, toBytes(update), PEER);
       });
     });
     // Presence crosses nodes once, here, and not also as a room broadcast: one Redis write per change.
@@ -239,6 +256,44 @@ export class Cluster {
     this.peers?.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/** The Streams adapter's hook for what it reads from Redis (protected in its types). */
+interface Hearing {
+  uid: string;
+  onMessage(message: ClusterMessage, offset?: string): void;
+}
+
+/**
+ * Makes the adapter hand every `doc:update` room broadcast another node
+ * published to `toReplica`, after its own clients have it. The client packet
+ * is the one the edit's node emits (`socket.to(roomId).emit('doc:update',
+ * update)`): one room, the update as its only argument.
+ */
+function hearPeerUpdates(
+  adapter: Adapter,
+  toReplica: (roomId: string, update: Uint8Array) => void,
+): Adapter {
+  const hearing = adapter as unknown as Hearing;
+  const onMessage = hearing.onMessage.bind(adapter);
+  hearing.onMessage = (message, offset) => {
+    // The adapter appends the stream offset to the packet's arguments as it delivers.
+    const update = message.uid === hearing.uid ? null : docUpdateOf(message);
+    onMessage(message, offset);
+    if (update) toReplica(update.roomId, update.bytes);
+  };
+  return adapter;
+}
+
+function docUpdateOf(message: ClusterMessage): { roomId: string; bytes: Uint8Array } | null {
+  if (message.type !== MessageType.BROADCAST || message.data.requestId !== undefined) return null;
+  const { rooms } = message.data.opts;
+  const args = (message.data.packet as { data?: unknown } | null)?.data;
+  if (!Array.isArray(args) || args.length !== 2 || args[0] !== 'doc:update') return null;
+  if (rooms.length !== 1 || typeof rooms[0] !== 'string') return null;
+  const bytes = args[1] as unknown;
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) return null;
+  return { roomId: rooms[0], bytes: toBytes(bytes as Uint8Array) };
 }
 
 /** msgpack over Redis hands binary back as a Buffer or an ArrayBuffer view; Yjs wants bytes. */

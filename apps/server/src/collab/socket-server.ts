@@ -271,8 +271,8 @@ export function attachSocketServer(httpServer: HttpServer, deps: SocketServerDep
           await session.reload(store, batcher.uncommitted(roomId));
           throw err;
         }
+        // Other nodes apply this same broadcast to their replicas (cluster.ts).
         socket.to(roomId).emit('doc:update', update);
-        if (cluster) io.serverSideEmit('replica:update', roomId, update);
         try {
           await batcher.add({ roomId, author: sessionId, update, at: new Date() });
         } catch (err) {

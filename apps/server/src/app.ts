@@ -12,7 +12,7 @@ import type { Server } from 'socket.io';
 import { CLOSE_CODES, PROTOCOL_VERSION, RUN_SLOTS_PER_CORE } from '@tandem/protocol';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import type { Store } from './store/store.js';
+import type { RoomWithKind, Store } from './store/store.js';
 import { UpdateBatcher } from './collab/batcher.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { attachSocketServer } from './collab/socket-server.js';
@@ -48,7 +48,7 @@ import {
   type JobQueue,
 } from '@tandem/jobs';
 import { isTransientStoreError } from './store/transient.js';
-import { CachedRoomStore, type CachedRoom } from './store/cached-room-store.js';
+import { CachedRoomStore } from './store/cached-room-store.js';
 import { RoomCache } from './store/room-cache.js';
 import { RoomInvalidations } from './store/room-invalidations.js';
 import { createJobQueue } from './queue/index.js';
@@ -358,7 +358,7 @@ function withRoomCache(
   logger: Logger,
 ): { store: Store; roomInvalidations: RoomInvalidations | undefined } {
   if (config.roomCacheSize === 0) return { store, roomInvalidations: undefined };
-  const cache = new RoomCache<CachedRoom>({
+  const cache = new RoomCache<RoomWithKind>({
     max: config.roomCacheSize,
     ttlMs: config.roomCacheTtlMs,
   });

@@ -12,18 +12,15 @@
  */
 import { RoomSchema } from '@tandem/protocol';
 import { fastSerializerCompiler } from '../http/fast-serializer.js';
-import type { RoomKind, StoredRoom } from '../store/store.js';
+import type { RoomWithKind } from '../store/store.js';
 import { toRoom } from './room-view.js';
-
-/** What `Store.getRoomWithKind` returns for a room; never changed once returned. */
-export type FoundRoom = { readonly room: StoredRoom; readonly kind: RoomKind };
 
 export class RoomAnswers {
   readonly #serialize = fastSerializerCompiler({ schema: RoomSchema });
-  readonly #answers = new WeakMap<FoundRoom, { baseUrl: string; body: Buffer }>();
+  readonly #answers = new WeakMap<RoomWithKind, { baseUrl: string; body: Buffer }>();
 
   /** The room's JSON view (`RoomSchema`) for links under `baseUrl`, as bytes to send. */
-  body(found: FoundRoom, baseUrl: string): Buffer {
+  body(found: RoomWithKind, baseUrl: string): Buffer {
     const known = this.#answers.get(found);
     if (known !== undefined && known.baseUrl === baseUrl) return known.body;
     const body = Buffer.from(this.#serialize(toRoom(found.room, baseUrl, found.kind)));

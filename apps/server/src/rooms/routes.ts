@@ -6,8 +6,8 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { fastSerializerCompiler } from '../http/fast-serializer.js';
 import { ErrorSchema } from '../http/schemas.js';
-import type { Store } from '../store/store.js';
-import { RoomAnswers, type FoundRoom } from './room-answers.js';
+import type { RoomWithKind, Store } from '../store/store.js';
+import { RoomAnswers } from './room-answers.js';
 import { newRoomId, toRoom } from './room-view.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -68,7 +68,7 @@ export const roomRoutes: FastifyPluginAsyncZod<{ config: Config; store: Store }>
     (request, reply) => {
       // A typed reply only takes the Room object; these are its bytes, serialized.
       const bytes: FastifyReply = reply;
-      const send = (found: FoundRoom | null) => {
+      const send = (found: RoomWithKind | null) => {
         if (!found) throw new AppError('ROOM_NOT_FOUND');
         bytes.header('content-type', JSON_TYPE).send(answers.body(found, baseUrl(config, request)));
       };

@@ -8,9 +8,7 @@
  * cached kind cannot go stale. Everything else goes straight to the store.
  */
 import type { RoomCache } from './room-cache.js';
-import type { RoomKind, Store, StoredRoom } from './store.js';
-
-export type CachedRoom = { room: StoredRoom; kind: RoomKind };
+import type { RoomWithKind, Store, StoredRoom } from './store.js';
 
 export class CachedRoomStore implements Store {
   readonly runs: Store['runs'];
@@ -21,11 +19,11 @@ export class CachedRoomStore implements Store {
   readonly identities: Store['identities'];
   readonly profileFiles: Store['profileFiles'];
   readonly #inner: Store;
-  readonly #cache: RoomCache<CachedRoom>;
+  readonly #cache: RoomCache<RoomWithKind>;
   readonly #onChanged: (roomId: string) => void;
-  readonly #load: (id: string) => Promise<CachedRoom | null>;
+  readonly #load: (id: string) => Promise<RoomWithKind | null>;
 
-  constructor(inner: Store, cache: RoomCache<CachedRoom>, onChanged: (roomId: string) => void) {
+  constructor(inner: Store, cache: RoomCache<RoomWithKind>, onChanged: (roomId: string) => void) {
     this.#inner = inner;
     this.#cache = cache;
     this.#onChanged = onChanged;
@@ -39,11 +37,11 @@ export class CachedRoomStore implements Store {
     this.profileFiles = inner.profileFiles;
   }
 
-  getRoomWithKind(id: string): Promise<CachedRoom | null> {
+  getRoomWithKind(id: string): Promise<RoomWithKind | null> {
     return this.#cache.get(id, this.#load);
   }
 
-  heldRoomWithKind(id: string): CachedRoom | undefined {
+  heldRoomWithKind(id: string): RoomWithKind | undefined {
     return this.#cache.peek(id);
   }
 

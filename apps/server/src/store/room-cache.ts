@@ -42,9 +42,9 @@ export class RoomCache<V extends object> {
 
   /** The cached value of `id`, else `load(id)` (shared with any load of `id` already in flight). */
   get(id: string, load: (id: string) => Promise<V | null>): Promise<V | null> {
-    if (this.#suspended) return load(id);
-    const hit = this.#entries.get(id);
+    const hit = this.peek(id);
     if (hit !== undefined) return Promise.resolve(hit);
+    if (this.#suspended) return load(id);
     const pending = this.#loading.get(id);
     if (pending) return pending;
     const loading: Promise<V | null> = load(id).then(

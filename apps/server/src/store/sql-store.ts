@@ -12,7 +12,7 @@ import { sql, type Kysely } from 'kysely';
 import type {
   LoadedDoc,
   RoomPatch,
-  RoomKind,
+  RoomWithKind,
   Store,
   StoredRoom,
   StoredTimelineEntry,
@@ -118,7 +118,7 @@ export class SqlStore implements Store {
     return row === undefined ? null : toRoom(row);
   }
 
-  async getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null> {
+  async getRoomWithKind(id: string): Promise<RoomWithKind | null> {
     const [row] = await this.#roomWithKind(id);
     if (row === undefined) return null;
     return { room: toRoom(row), kind: row.is_interview ? 'interview' : 'scratch' };

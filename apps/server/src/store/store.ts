@@ -159,6 +159,12 @@ export interface JobStore {
   purgeFinished(olderThanMs: number): Promise<number>;
 }
 
+/**
+ * A room and whether it is an interview, as `getRoomWithKind` returns it;
+ * never changed once returned (a cache hands out the same object).
+ */
+export type RoomWithKind = { readonly room: StoredRoom; readonly kind: RoomKind };
+
 export interface Store {
   readonly runs: RunStore;
   readonly jobs: JobStore;
@@ -175,13 +181,13 @@ export interface Store {
   ): Promise<StoredRoom>;
   getRoom(id: string): Promise<StoredRoom | null>;
   /** The room and whether it is an interview, in one query (GET /api/rooms/:id). */
-  getRoomWithKind(id: string): Promise<{ room: StoredRoom; kind: RoomKind } | null>;
+  getRoomWithKind(id: string): Promise<RoomWithKind | null>;
   /**
    * What `getRoomWithKind` would answer, when a cache in front of the store
    * holds it now; undefined when it would have to be read. Lets the room
    * read answer without waiting for a promise. Only caches implement it.
    */
-  heldRoomWithKind?(id: string): { room: StoredRoom; kind: RoomKind } | undefined;
+  heldRoomWithKind?(id: string): RoomWithKind | undefined;
   /**
    * Applies the patch and appends `entry` to the timeline in one transaction.
    * Returns null (and writes nothing) when the room does not exist.
